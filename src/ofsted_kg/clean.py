@@ -1,0 +1,168 @@
+"""Text clean-up, done once: from a `Document`'s raw pages to one `CleanText` with a page map.
+
+What the reports need (see the seeds' notes in ../shared/gold/seeds.json):
+- Markdown and HTML markup removed, table rows turned into tab-separated cells, entities decoded;
+- running page headers and footers removed (lines repeated at the top or bottom of most pages);
+- footnote markers dropped: superscripts and `<sup>`, and markers glued to words or figures
+  ("Board1", "42,6163" -> 42,616, "12%4" -> 12%);
+- bullets (◼ ▪ • ● -) turned into one marker, "- ";
+- soft hyphens, replacement characters, non-breaking and zero-width spaces removed.
+
+Line structure is kept: extractors read headings and lists by line. Quotes are kept as printed
+(`text`); `folded` is the same text with quotes and dashes folded to ASCII, character for
+character, so a regex can run on `folded` and quote `text` at the same offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .records import Evidence
+from .sources import HTML, MARKDOWN, Document
+
+BULLET = "- "
+_BULLET_GLYPHS = "◼▪•●■□◦‣⁃∙·"
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text of a whole document; `page_starts[i]` is the offset where page i+1 begins."""
+
+    text: str
+    folded: str
+    page_starts: tuple[int, ...]
+
+    def page_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.page_starts, offset)
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for text[start:end]: its page and the quote, whitespace folded."""
+        return Evidence(self.page_of(start), fold_whitespace(self.text[start:end]))
+
+    @property
+    def page_count(self) -> int:
+        return len(self.page_starts)
+
+
+def fold_whitespace(text: str) -> str:
+    return " ".join(text.split())
+
+
+def clean_document(doc: Document) -> CleanText:
+    pages = [clean_page(page, doc.format) for page in doc.pages]
+    pages = remove_running_lines(pages)
+    starts: list[int] = []
+    offset = 0
+    for page in pages:
+        starts.append(offset)
+        offset += len(page) + 1
+    text = "\n".join(pages)
+    return CleanText(text, text.translate(_FOLD), tuple(starts))
+
+
+def clean_page(raw: str, fmt: str) -> str:
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if fmt in (MARKDOWN, HTML):
+        text = strip_markup(text)
+    text = _normalise_characters(text)
+    text = _strip_footnote_markers(text)
+    lines = [_normalise_line(line) for line in text.split("\n")]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def strip_markup(text: str) -> str:
+    """Markdown and HTML to plain lines: headings, emphasis, links, tables, tags, entities."""
+    text = re.sub(r"<sup>\s*\d+\s*</sup>", "", text, flags=re.I)
+    text = re.sub(r"<script\b.*?</script>|<style\b.*?</style>", "", text, flags=re.I | re.S)
+    text = re.sub(r"<br\s*/?>|</p>\s*<p[^>]*>", "\n", text, flags=re.I)
+    text = re.sub(r"</?(p|div|li|ul|ol|tr|h\d)\b[^>]*>", "\n", text, flags=re.I)
+    text = re.sub(r"</t[dh]>", "\t", text, flags=re.I)
+    text = re.sub(r"<[A-Za-z/!][^>\n]*>", "", text)
+    out = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if re.fullmatch(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?", stripped):
+            continue  # table separator row
+        if re.fullmatch(r"-{3,}|\*{3,}|_{3,}", stripped):
+            out.append("")  # horizontal rule
+            continue
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+            cells = [c.strip() for c in stripped[1:-1].split("|")]
+            line = "\t".join(c for c in cells if c)
+        line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
+        line = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line)
+        line = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), line)
+        line = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])", r"\1", line)
+        line = re.sub(r"\\([*_#\[\]()`\\|-])", r"\1", line)
+        out.append(line)
+    return html.unescape("\n".join(out))
+
+
+def _normalise_characters(text: str) -> str:
+    text = text.replace("\u00ad", "").replace("\ufffd", "").replace("\ufeff", "")
+    text = re.sub("[\u200b\u200c\u200d\u2060]", "", text)
+    text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    return text.replace("\ufb01", "fi").replace("\ufb02", "fl")
+
+
+_GLUED_WORD_MARKER = re.compile(r"\b([A-Za-z]?[a-z]{2,}[a-z)])(\d{1,2})(?=[\s.,;:)]|$)", re.M)
+_GLUED_FIGURE_MARKER = re.compile(r"\b(\d{1,3}(?:,\d{3})+)(\d{1,2})\b")
+_GLUED_PERCENT_MARKER = re.compile(r"(\d%)(\d{1,2})\b")
+
+
+def _strip_footnote_markers(text: str) -> str:
+    text = re.sub(f"[{_SUPERSCRIPTS}]+", "", text)
+    text = _GLUED_FIGURE_MARKER.sub(r"\1", text)
+    text = _GLUED_PERCENT_MARKER.sub(r"\1", text)
+    return _GLUED_WORD_MARKER.sub(r"\1", text)
+
+
+def _normalise_line(line: str) -> str | None:
+    line = line.rstrip()
+    stripped = line.lstrip()
+    if stripped and stripped[0] in _BULLET_GLYPHS:
+        return BULLET + stripped[1:].lstrip()
+    if re.match(r"[-*]\s+\S", stripped):
+        return BULLET + stripped[1:].lstrip()
+    if re.fullmatch(r"\d{1,3}", stripped):
+        return None  # a stray page number
+    return line
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split())).lower()
+
+
+def remove_running_lines(pages: list[str], edge: int = 4) -> list[str]:
+    """Drop lines repeated near the top or bottom of most pages (running headers and footers).
+
+    A line counts by its shape (digits folded), so "... 9 to 13 June 2025 2" on page 2 and
+    "... 9 to 13 June 2025 3" on page 3 are the same running line.
+    """
+    if len(pages) < 3:
+        return pages
+    counts: Counter[str] = Counter()
+    for page in pages:
+        lines = [ln for ln in page.split("\n") if ln.strip()]
+        counts.update({_shape(ln) for ln in lines[:edge] + lines[-edge:]})
+    threshold = max(2, (len(pages) - 1) // 2)
+    running = {shape for shape, n in counts.items() if n >= threshold and len(shape) > 3}
+    if not running:
+        return pages
+    cleaned = []
+    for page in pages:
+        lines = page.split("\n")
+        nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+        edges = set(nonblank[:edge] + nonblank[-edge:])
+        cleaned.append(
+            "\n".join(
+                ln for i, ln in enumerate(lines) if not (i in edges and _shape(ln) in running)
+            )
+        )
+    return cleaned

@@ -1,0 +1,79 @@
+"""Extraction: from a report file to a `Report` record with evidence for every fact.
+
+`extract(path)` reads, cleans and classifies the file, then hands the text to the extractor of
+its family. Each family module exposes `fill_<family>(text, report)`, which fills the report's
+fields from the cleaned text; the shared parsers (dates, names, sections) live beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..classify import classify
+from ..clean import CleanText, clean_document
+from ..records import Report
+from ..sources import Document, SourceError, read_document
+
+Filler = Callable[[CleanText, Report], None]
+
+
+def _fillers() -> dict[str, Filler]:
+    # Imported here so that each family module can import the shared parsers from this package.
+    from . import ilacs, lac2013, letters, sif
+
+    return {
+        "sif": sif.fill_sif,
+        "lscb_review": sif.fill_sif,
+        "lac_2013": lac2013.fill_lac2013,
+        "ilacs": ilacs.fill_ilacs,
+        "focused_visit": letters.fill_letter,
+        "monitoring_visit": letters.fill_letter,
+        "annual_unannounced": letters.fill_letter,
+    }
+
+
+def extract(path: str | Path) -> Report:
+    """Extract one file. Never raises for bad input: such a file comes back as kind `invalid`."""
+    path = Path(path)
+    try:
+        document = read_document(path)
+    except SourceError as exc:
+        return invalid_report(path.name, str(exc))
+    return extract_document(document)
+
+
+def extract_document(document: Document) -> Report:
+    text = clean_document(document)
+    found = classify(text)
+    report = Report(
+        doc=document.name,
+        sha256=document.sha256,
+        format=document.format,
+        page_count=len(document.pages),
+        kind=found.kind,
+    )
+    if found.kind == "invalid":
+        report.error = found.reason
+        return report
+    _fillers()[found.kind](text, report)
+    return report
+
+
+def invalid_report(name: str, reason: str, sha256: str = "") -> Report:
+    return Report(doc=name, sha256=sha256, format="", page_count=0, kind="invalid", error=reason)
+
+
+def iter_report_files(paths: list[str | Path]) -> list[Path]:
+    """The files named, and the report files in folders named (sorted; MANIFEST and hidden skipped)."""
+    files: list[Path] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            files.extend(
+                p
+                for p in sorted(given.rglob("*"))
+                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".csv"
+            )
+        else:
+            files.append(given)
+    return files
