@@ -1,0 +1,21 @@
+"""Shared fixtures: where ../shared is, and the corpus files in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = (REPO / ".." / "shared").resolve()
+SEEDS_DIR = SHARED / "corpus" / "seeds"
+PDF_DIR = SHARED / "corpus" / "pdf"
+GOLD_FILE = SHARED / "gold" / "seeds.json"
+
+if not SHARED.is_dir():  # CI clones the repo with ../shared beside it; say so plainly if not.
+    raise pytest.UsageError(f"shared data not found at {SHARED} (expected ../shared beside the repo)")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return SHARED
