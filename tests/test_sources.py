@@ -46,7 +46,7 @@ def test_html_page_named_pdf_is_read_as_html() -> None:
 
 
 def test_form_feeds_split_text_pages() -> None:
-    doc = document_from_bytes("x.txt", "page one\fpage two\fpage three".encode())
+    doc = document_from_bytes("x.txt", b"page one\fpage two\fpage three")
     assert doc.pages == ("page one", "page two", "page three")
 
 
