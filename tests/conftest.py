@@ -13,7 +13,9 @@ PDF_DIR = SHARED / "corpus" / "pdf"
 GOLD_FILE = SHARED / "gold" / "seeds.json"
 
 if not SHARED.is_dir():  # CI clones the repo with ../shared beside it; say so plainly if not.
-    raise pytest.UsageError(f"shared data not found at {SHARED} (expected ../shared beside the repo)")
+    raise pytest.UsageError(
+        f"shared data not found at {SHARED} (expected ../shared beside the repo)"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -113,7 +113,10 @@ def publication_date(text: CleanText) -> DateFact | None:
 _GRADE = r"(?P<grade>Outstanding|Good|Inadequate|Requires?\s+improvement(?:\s+to\s+be\s+good)?)\b"
 _PROGRESS = "The experiences and progress of"
 _AREA_LABELS: tuple[tuple[str, str], ...] = (
-    ("impact_of_leaders", r"The\s+impact\s+of\s+leaders\s+on\s+(?:social\s+work\s+)?practice\s+with\s+children\s+and\s+families"),
+    (
+        "impact_of_leaders",
+        r"The\s+impact\s+of\s+leaders\s+on\s+(?:social\s+work\s+)?practice\s+with\s+children\s+and\s+families",
+    ),
     ("help_and_protection", _words(f"{_PROGRESS} children who need help and protection")),
     ("children_in_care_and_care_leavers", _words(f"{_PROGRESS} children in care and care leavers")),
     ("children_in_care", _words(f"{_PROGRESS} children in care")),
@@ -133,7 +136,12 @@ def judgements(text: CleanText) -> list[Judgement]:
         if match:
             grade = parse_grade(match.group("grade"))
             if grade:
-                found.append((match.start(), Judgement(area, grade, text.evidence(match.start(), match.end()))))
+                found.append(
+                    (
+                        match.start(),
+                        Judgement(area, grade, text.evidence(match.start(), match.end())),
+                    )
+                )
     return [judgement for _, judgement in sorted(found, key=lambda pair: pair[0])]
 
 

@@ -186,13 +186,14 @@ def copy_list(text: CleanText) -> list[PersonMention]:
 
 
 def addressee(text: CleanText, start: int) -> PersonMention | None:
-    """The addressee block starting at `start`: a name line, then the role line."""
-    lines = text.folded[start:].split("\n", 2)
+    """The addressee block starting at `start`: a name line, the role line, the organisation."""
+    lines = text.folded[start:].split("\n", 3)
     if len(lines) < 2:
         return None
     name = clean_person_name(lines[0])
     if not looks_like_person_name(name):
         return None
     role = official_role(lines[1])
+    organisation = lines[2].strip() if len(lines) > 2 else ""
     end = start + len(lines[0]) + 1 + len(lines[1])
-    return PersonMention(name, role, text.evidence(start, end))
+    return PersonMention(name, role, text.evidence(start, end), organisation or None)

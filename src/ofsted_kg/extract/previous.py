@@ -52,6 +52,8 @@ def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
 
 
 def _sentence_around(source: str, start: int, end: int) -> tuple[int, int]:
-    opening = max(source.rfind(". ", 0, start), source.rfind(".\n", 0, start), source.rfind("\n\n", 0, start))
+    opening = max(
+        source.rfind(". ", 0, start), source.rfind(".\n", 0, start), source.rfind("\n\n", 0, start)
+    )
     closing = re.compile(r"\.(?=\s|$)").search(source, end)
     return opening + 2 if opening >= 0 else 0, closing.end() if closing else len(source)
