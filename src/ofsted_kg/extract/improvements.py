@@ -16,17 +16,20 @@ from ..vocab import NATIONAL_FRAMEWORK
 from .lists import Item
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_CITATION = re.compile(
-    r"\((?P<part>outcome|enabler|principle)\s*(?P<number>\d|one|two|three|four|five|six)?"
-    r"\s*[,:]?\s*(?P<label>[^)]*)\)",
+_BRACKETS = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_PART = re.compile(
+    r"\b(?P<part>outcome|enabler|principle)\b\s*(?P<number>\d|one|two|three|four|five|six)?"
+    r"\s*[,:]?\s*(?P<label>[^,]*)",
     re.I,
 )
 
 
 def framework_reference(text: str) -> str | None:
     """The vocab.NATIONAL_FRAMEWORK key a recommendation cites, or None."""
-    for match in _CITATION.finditer(text):
-        if "framework" not in match.group(0).lower() and not match.group("label"):
+    for bracket in _BRACKETS.finditer(text):
+        inside = " ".join(bracket.group(1).split())
+        match = _PART.search(inside)
+        if not match or not ("framework" in inside.lower() or match.start() == 0):
             continue
         part = match.group("part").lower()
         number = match.group("number")
@@ -34,8 +37,7 @@ def framework_reference(text: str) -> str | None:
             key = f"{part}_{_NUMBER_WORDS.get(number.lower()) or int(number)}"
             if key in NATIONAL_FRAMEWORK:
                 return key
-        label = " ".join(match.group("label").lower().replace("national framework", "").split())
-        label = label.strip(" ,:")
+        label = match.group("label").lower().replace("national framework", "").strip(" ,:")
         for key, description in NATIONAL_FRAMEWORK.items():
             if key.startswith(part) and label and label in description.lower():
                 return key

@@ -2,8 +2,12 @@
 
 A PDF wraps a bullet over several lines and runs the next paragraph straight after the list, so
 a line without a bullet continues the current item only while that item has not ended (no
-closing full stop, bracket, question or exclamation mark yet). Blank lines between bullets are
-page-break artefacts and do not end the list; the first other line does.
+closing full stop, question or exclamation mark, or National Framework citation yet) and the
+line is a wrap: it starts in lower case or with a digit, or the line before ran to the margin.
+A citation on a line of its own ("(outcome 3, national framework)") and a sub-bullet ("− in
+private fostering arrangements") also belong to the item.
+Blank lines between bullets are page-break artefacts and do not end the list; the first other
+line does.
 """
 
 from __future__ import annotations
@@ -21,7 +25,12 @@ class Item:
     end: int
 
 
-_ITEM_ENDED = re.compile(r"[.!?)\]]['\"]?\s*$")
+_ITEM_ENDED = re.compile(r"(?:[.!?]['\"]?|[(\[][^()\[\]]*framework[^()\[\]]*[)\]])\s*$", re.I)
+_CITATION_LINE = re.compile(r"[(\[]\s*(?:outcome|enabler|principle|national\s+framework)", re.I)
+# Sub-bullets of an item ("- ... the response to children:" / "− experiencing neglect").
+_SUB_BULLET = re.compile(r"[\u2212\u2013]\s")
+# A line at least this long ran to the right margin, so the sentence wraps onto the next line.
+FULL_LINE = 70
 
 
 def bullet_items(text: CleanText, start: int) -> list[Item]:
@@ -47,9 +56,16 @@ def bullet_items(text: CleanText, start: int) -> list[Item]:
 
 
 def _continues(source: str, item: tuple[int, int], line_start: int) -> bool:
-    """A wrapped line: directly after the item (no blank line) while the item is unfinished."""
-    between = source[item[1] : line_start]
-    return between.count("\n") == 1 and not _ITEM_ENDED.search(source[item[0] : item[1]])
+    """A wrapped line of the item: directly after it (no blank line) and not a new sentence."""
+    if source[item[1] : line_start].count("\n") != 1:
+        return False
+    line = source[line_start : source.find("\n", line_start) % (len(source) + 1)].strip()
+    if _CITATION_LINE.match(line) or _SUB_BULLET.match(line):
+        return True
+    if _ITEM_ENDED.search(source[item[0] : item[1]]):
+        return False
+    previous_line = source[source.rfind("\n", 0, item[1]) + 1 : item[1]]
+    return line[:1].islower() or line[:1].isdigit() or len(previous_line) >= FULL_LINE
 
 
 def heading_end(text: CleanText, pattern: re.Pattern[str], start: int = 0) -> int | None:
