@@ -28,7 +28,7 @@ class Item:
 _ITEM_ENDED = re.compile(r"(?:[.!?]['\"]?|[(\[][^()\[\]]*framework[^()\[\]]*[)\]])\s*$", re.I)
 _CITATION_LINE = re.compile(r"[(\[]\s*(?:outcome|enabler|principle|national\s+framework)", re.I)
 # Sub-bullets of an item ("- ... the response to children:" / "− experiencing neglect").
-_SUB_BULLET = re.compile(r"[\u2212\u2013]\s")
+_SUB_BULLET = re.compile(r"\u2212\s")
 # A line at least this long ran to the right margin, so the sentence wraps onto the next line.
 FULL_LINE = 70
 
