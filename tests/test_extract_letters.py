@@ -169,7 +169,7 @@ def test_parsers_never_crash_and_dates_are_in_range(sample: str) -> None:
         assert MIN_YEAR <= int(found.iso[:4]) <= MAX_YEAR
     for period in find_periods(sample):
         assert period.first <= period.last
-        assert MIN_YEAR <= int(period.first[:4]) and int(period.last[:4]) <= MAX_YEAR
+        assert int(period.first[:4]) >= MIN_YEAR and int(period.last[:4]) <= MAX_YEAR
     parse_date(sample)
     parse_grade(sample)
     clean_person_name(sample)
