@@ -29,7 +29,7 @@ def fill_ilacs(text: CleanText, report: Report) -> None:
     report.inspectors = lead_inspectors(text)
     report.judgements = judgements(text)
     report.recommendations = improvement_points(text)
-    report.previous_inspection = previous_inspections(text)
+    report.previous_inspection = previous_inspections(text, summary_start(text))
     for field, missing in (
         ("local authority", report.local_authority is None),
         ("inspection dates", not report.inspection_dates),
@@ -110,6 +110,8 @@ def publication_date(text: CleanText) -> DateFact | None:
     return DateFact(dates[0].iso, text.evidence(match.start(), match.end() + dates[0].end))
 
 
+# Characters of the opening that hold the title page and its judgement table.
+TITLE_PAGE = 3000
 _GRADE = r"(?P<grade>Outstanding|Good|Inadequate|Requires?\s+improvement(?:\s+to\s+be\s+good)?)\b"
 _PROGRESS = "The experiences and progress of"
 _AREA_LABELS: tuple[tuple[str, str], ...] = (
@@ -128,21 +130,29 @@ _AREA_PATTERNS = tuple(
 )
 
 
-def judgements(text: CleanText) -> list[Judgement]:
-    """Each area's first 'label grade' pair: the title-page table (sections repeat the same)."""
+def _table_matches(text: CleanText) -> list[tuple[str, re.Match[str]]]:
+    """Each area's first 'label grade' pair (the title-page table; sections repeat the same)."""
     found = []
     for area, pattern in _AREA_PATTERNS:
         match = pattern.search(text.folded)
         if match:
-            grade = parse_grade(match.group("grade"))
-            if grade:
-                found.append(
-                    (
-                        match.start(),
-                        Judgement(area, grade, text.evidence(match.start(), match.end())),
-                    )
-                )
-    return [judgement for _, judgement in sorted(found, key=lambda pair: pair[0])]
+            found.append((area, match))
+    return sorted(found, key=lambda pair: pair[1].start())
+
+
+def judgements(text: CleanText) -> list[Judgement]:
+    found = []
+    for area, match in _table_matches(text):
+        grade = parse_grade(match.group("grade"))
+        if grade:
+            found.append(Judgement(area, grade, text.evidence(match.start(), match.end())))
+    return found
+
+
+def summary_start(text: CleanText) -> int:
+    """Where the prose begins: after the judgement table (so no sentence runs into it)."""
+    ends = [match.end() for _, match in _table_matches(text) if match.start() < TITLE_PAGE]
+    return max(ends, default=0)
 
 
 _IMPROVE_HEADING = re.compile(r"^What\s+needs\s+to\s+improve\b[^\n]{0,40}$", re.I | re.M)

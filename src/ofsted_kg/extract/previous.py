@@ -31,11 +31,16 @@ _JUDGED = re.compile(
 _YEAR = re.compile(r"\b(?:in|of|since)\s+((?:19|20)\d\d)\b")
 
 
-def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
-    """The first stated previous inspection with its outcome, or None if none is stated."""
+def previous_inspections(text: CleanText, body_start: int = 0) -> list[PreviousInspection] | None:
+    """The first stated previous inspection with its outcome, or None if none is stated.
+
+    `body_start` is where running prose begins (after a title page's table), so that a sentence
+    is never taken to start inside the table.
+    """
     source = text.folded
-    for trigger in _TRIGGER.finditer(source):
+    for trigger in _TRIGGER.finditer(source, body_start):
         start, end = _sentence_around(source, trigger.start(), trigger.end())
+        start = max(start, body_start)
         after = source[trigger.start() : end]
         judged = _JUDGED.search(after)
         if not judged:
