@@ -47,9 +47,11 @@ class Numbered:
 
 @dataclass(frozen=True)
 class GroupedItem:
-    """A numbered item of a list with group headings: 'Priority and immediate action' / theme."""
+    """An item of a list with group headings: 'Priority and immediate action' / theme.
 
-    number: int
+    `number` is None for a bulleted item."""
+
+    number: int | None
     priority: str | None
     theme: str | None
     start: int
@@ -79,10 +81,16 @@ def numbered_start(line: Line) -> re.Match[str] | None:
     return _NUMBERED.match(line.text)
 
 
-def looks_like_heading(line: Line, previous: Line | None) -> bool:
-    """A short capitalised line with no closing punctuation after a finished sentence."""
+def looks_like_heading(line: Line, previous: Line | None, following: Line | None = None) -> bool:
+    """A short capitalised line with no closing punctuation after a finished sentence.
+
+    A PDF line that starts a new sentence after a full stop looks the same, so a line whose
+    next line (`following`, when known) starts in lower case is a wrapped sentence instead.
+    """
     text = line.stripped
     if not text or len(text) > MAX_HEADING or text.startswith(BULLET.strip()):
+        return False
+    if following is not None and following.stripped[:1].islower():
         return False
     if not text[0].isupper() or numbered_start(line) or re.search(r"[.,;]$", text):
         return False
@@ -102,20 +110,20 @@ def numbered_paragraphs(folded: str, start: int, end: int) -> list[Numbered]:
     found: list[Numbered] = []
     current: tuple[int, int, int] | None = None  # number, text start, text end
     previous: Line | None = None
-    for line in iter_lines(folded, start, end):
+    lines = [ln for ln in iter_lines(folded, start, end) if ln.stripped]
+    for index, line in enumerate(lines):
         match = numbered_start(line)
         if match:
             if current:
                 found.append(Numbered(*current))
             current = (int(match.group(1)), line.start + match.end(), line.end)
-        elif line.stripped and current:
-            if looks_like_heading(line, previous):
+        elif current:
+            if looks_like_heading(line, previous, _at(lines, index + 1)):
                 found.append(Numbered(*current))
                 current = None
             else:
                 current = (current[0], current[1], line.end)
-        if line.stripped:
-            previous = line
+        previous = line
     if current:
         found.append(Numbered(*current))
     return found
@@ -153,7 +161,7 @@ def grouped_numbered_list(
                 break  # the numbering broke: this is no longer the list
             close()
             current = [number, line.start + match.end(), line.end]
-        elif looks_like_heading(line, previous):
+        elif looks_like_heading(line, previous, _at(lines, index + 1)):
             heading = line.stripped
             if stop_heading.search(heading):
                 break
@@ -172,11 +180,15 @@ def grouped_numbered_list(
     return items
 
 
+def _at(lines: list[Line], index: int) -> Line | None:
+    return lines[index] if index < len(lines) else None
+
+
 def _next_is_numbered(lines: list[Line], index: int) -> bool:
     for line in lines[index + 1 : index + 3]:
         if numbered_start(line):
             return True
-        if not looks_like_heading(line, lines[index]):
+        if not looks_like_heading(line, lines[index], _at(lines, index + 1)):
             return False
     return False
 
