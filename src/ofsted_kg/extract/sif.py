@@ -228,6 +228,12 @@ def lscb_section_start(text: CleanText, kind: str) -> int:
         position = heading.end + 1
 
 
+# 'The inspection did not find any areas for priority and immediate action.' fills a numbered slot.
+_NONE_FOUND = re.compile(
+    r"(?:The\s+inspection|Inspectors)\s+did\s+not\s+(?:find|identify)\s+any\b", re.I
+)
+
+
 def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
     """Numbered recommendations under each 'Recommendations' / 'What does ... need to improve?'
     heading (or a bare priority heading), addressed to the LSCB when they sit in its part."""
@@ -250,8 +256,8 @@ def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
         covered = items[-1].end
         for item in items:
             body = span_text(text, item.start, item.end)
-            if body.endswith("(Recommendation)"):
-                continue  # a finding that motivated a recommendation
+            if body.endswith("(Recommendation)") or _NONE_FOUND.match(body):
+                continue  # a finding that motivated a recommendation, or 'none needed'
             found.append(
                 Recommendation(
                     target="lscb" if item.start >= lscb_start else "local_authority",
@@ -309,7 +315,7 @@ def _bullets_after(text: CleanText, start: int) -> list[ListItem]:
 
 _PREVIOUS = re.compile(
     r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+of\s+the\s+local\s+authority'?s?\s+"
-    r"(?P<area>[^.]{0,160}?)\s+was\s+(?:in|undertaken\s+in)\s+(?P<date>[A-Z][a-z]+\s+(?:19|20)\d\d)"
+    r"(?P<area>[^.]{0,160}?)\s+was\s+(?:in|undertaken\s+in|published\s+in)\s+(?P<date>[A-Z][a-z]+\s+(?:19|20)\d\d)"
     r"[^.]{0,40}?\.?\s*(?:The\s+local\s+authority|The\s+arrangements|It|They|Services)\s+(?:was|were)"
     r"\s+judged\s+(?:to\s+be\s+)?"
     + _GRADE

@@ -18,7 +18,7 @@ from ..records import Statistic
 from .dates import parse_date
 from .sections import flatten_with_offsets
 
-_DATE = r"[0-3]?\d\s+[A-Z][a-z]+\s+(?:19|20)\d\d"
+_DATE = r"[0-3]?\d(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+(?:19|20)\d\d"
 _COUNT = r"(?P<value>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)"
 _PERCENT = r"(?P<value>\d+(?:\.\d+)?)\s*%"
 _AT = rf"At\s+(?P<date>{_DATE}),?\s+"
@@ -47,12 +47,12 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             "children_in_poverty",
             "percent",
             rf"Approximately\s+{_PERCENT}\s+of\s+the\s+local\s+authority's\s+children\s+"
-            rf"(?:are|were)\s+living\s+in\s+poverty(?:[^.]*?as\s+at\s+(?P<date>{_DATE}))?[^.]*\.",
+            rf"(?:aged\s+under\s+\d+\s+)?(?:are|were)\s+living\s+in\s+poverty(?:[^.]*?as\s+at\s+(?P<date>{_DATE}))?[^.]*\.",
         ),
         (
             "fsm_primary",
             "percent",
-            rf"free\s+school\s+meals\s*:?\s*-?\s*in\s+primary\s+schools\s+is\s+{_PERCENT}",
+            rf"free\s+school\s+meals\s*:?\s*[-\u2212]?\s*in\s+primary\s+schools\s+is\s+{_PERCENT}",
         ),
         (
             "fsm_secondary",
@@ -67,7 +67,7 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         (
             "eal_primary",
             "percent",
-            rf"(?:additional\s+language|other\s+than\s+English)\s*:?\s*-?\s*in\s+primary\s+schools\s+is\s+{_PERCENT}",
+            rf"(?:additional\s+language|other\s+than\s+English)\s*:?\s*[-\u2212]?\s*in\s+primary\s+schools\s+is\s+{_PERCENT}",
         ),
         (
             "eal_secondary",
@@ -77,7 +77,8 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         (
             "children_in_need",
             "count",
-            rf"{_AT}{_COUNT}\s+children\s+had\s+been\s+identified\s+through\s+assessment",
+            rf"{_AT}{_COUNT}\s+children(?:\s+and\s+young\s+people)?\s+(?:had\s+been|have\s+been|were)\s+"
+            r"identified\s+through\s+assessment",
         ),
         (
             "children_subject_of_cp_plan",
@@ -98,8 +99,11 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# The figures open with this sub-heading ('Children living in this area', 'Children living in
+# Gateshead'); the 'Information about this local authority area' heading above it is not always
+# printed, and previous inspections and local leadership sit between the two.
 SECTION_START = re.compile(
-    r"^\s*Information\s+about\s+this\s+(?:local\s+authority\s+)?area\s*$", re.I | re.M
+    r"^[ \t]*Children\s+(?:and\s+young\s+people\s+)?living\s+in\s+[^\n.\d]{2,40}$", re.M
 )
 # The section ends where the report's own sections resume.
 SECTION_END = re.compile(
@@ -137,13 +141,12 @@ def area_statistics(text: CleanText) -> list[Statistic] | None:
 
 
 def information_section(text: CleanText) -> tuple[int, int] | None:
-    """Span of 'Information about this (local authority) area' up to the next report section."""
-    for heading in SECTION_START.finditer(text.folded):
-        following = SECTION_END.search(text.folded, heading.end())
-        end = following.start() if following else len(text.folded)
-        if re.search(r"Children\s+living\s+in\s+this\s+area", text.folded[heading.end() : end]):
-            return heading.end(), end
-    return None
+    """Span from 'Children living in this area' up to the next report section."""
+    heading = SECTION_START.search(text.folded)
+    if heading is None:
+        return None
+    following = SECTION_END.search(text.folded, heading.end())
+    return heading.start(), following.start() if following else len(text.folded)
 
 
 def _number(raw: str) -> int | float:
