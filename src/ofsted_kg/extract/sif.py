@@ -314,7 +314,7 @@ def _bullets_after(text: CleanText, start: int) -> list[ListItem]:
 # --- previous inspections ---------------------------------------------------------------------
 
 _PREVIOUS = re.compile(
-    r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+of\s+the\s+local\s+authority'?s?\s+"
+    r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+of\s+(?:the\s+local\s+authority|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})'?s?\s+"
     r"(?P<area>[^.]{0,160}?)\s+was\s+(?:in|undertaken\s+in|published\s+in)\s+(?P<date>[A-Z][a-z]+\s+(?:19|20)\d\d)"
     r"[^.]{0,40}?\.?\s*(?:The\s+local\s+authority|The\s+arrangements|It|They|Services)\s+(?:was|were)"
     r"\s+judged\s+(?:to\s+be\s+)?"
