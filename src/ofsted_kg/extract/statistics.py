@@ -89,7 +89,7 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         (
             "children_looked_after",
             "count",
-            rf"{_AT}{_COUNT}\s+(?:children|child)\s+(?:were|are|was|is)\s+being\s+looked\s+after",
+            rf"{_AT}{_COUNT}\s+(?:children|child)(?:\s+and\s+young\s+people)?\s+(?:were|are|was|is)\s+being\s+looked\s+after",
         ),
         (
             "cla_rate",
