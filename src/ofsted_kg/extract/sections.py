@@ -161,6 +161,8 @@ def grouped_numbered_list(
                 break  # the numbering broke: this is no longer the list
             close()
             current = [number, line.start + match.end(), line.end]
+        elif _is_section_heading(line, stop_heading, _at(lines, index + 1)):
+            break  # a known section heading, even right after an unfinished sentence
         elif looks_like_heading(line, previous, _at(lines, index + 1)):
             heading = line.stripped
             if stop_heading.search(heading):
@@ -178,6 +180,20 @@ def grouped_numbered_list(
         previous = line
     close()
     return items
+
+
+# A known section heading ends a list even when the item before it lacks its full stop.
+SHORT_HEADING = 60
+
+
+def _is_section_heading(line: Line, stop_heading: re.Pattern[str], following: Line | None) -> bool:
+    text = line.stripped
+    return (
+        len(text) <= SHORT_HEADING
+        and _is_heading_shape(text)
+        and bool(stop_heading.search(text))
+        and not (following is not None and following.stripped[:1].islower())
+    )
 
 
 def _at(lines: list[Line], index: int) -> Line | None:
