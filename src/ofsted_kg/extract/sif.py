@@ -355,3 +355,5 @@ def _warn_missing(report: Report) -> None:
     ]
     if missing:
         report.warnings.append("not found in the text: " + ", ".join(missing))
+    if report.statistics == []:
+        report.warnings.append("'Children living in this area' found but none of its figures read")
