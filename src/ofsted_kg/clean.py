@@ -27,9 +27,10 @@ from .sources import HTML, MARKDOWN, Document
 BULLET = "- "
 # The last four are the private-use Symbol/Wingdings bullets some PDFs' text layers carry.
 _BULLET_GLYPHS = "◼▪•●■□◦‣⁃∙·\uf06e\uf0a7\uf0b7\uf0d8"
-# Sub-bullets: PDFs' text layers print them as a Symbol-font minus (U+F02D) or a box-drawing
-# line (U+2500); both become the minus sign U+2212 that lists.py reads as a sub-bullet.
-_SUB_BULLETS = str.maketrans({"\uf02d": "\u2212", "\u2500": "\u2212"})
+# Sub-bullets: PDFs' text layers print them as a Symbol-font minus (U+F02D), a box-drawing line
+# (U+2500) or a horizontal bar (U+2015); all become the minus sign U+2212 that lists.py reads as
+# a sub-bullet.
+_SUB_BULLETS = str.maketrans({"\uf02d": "\u2212", "\u2500": "\u2212", "\u2015": "\u2212"})
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
