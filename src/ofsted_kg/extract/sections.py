@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from ..clean import BULLET, CleanText
 
-# A heading is at most this long; longer lines are prose.
-MAX_HEADING = 90
+# A heading is at most this long; longer lines are prose (a PDF wraps prose at 80-90
+# characters, so a capitalised line that long is a sentence running on, not a heading).
+MAX_HEADING = 70
 _NUMBERED = re.compile(r"[ \t]*(\d{1,3})\.[ \t]+(?=\S)")
 _SENTENCE_END = re.compile(r"""[.!?:;)'"]\s*$""")
 
@@ -90,7 +91,7 @@ def looks_like_heading(line: Line, previous: Line | None, following: Line | None
     text = line.stripped
     if not text or len(text) > MAX_HEADING or text.startswith(BULLET.strip()):
         return False
-    if following is not None and following.stripped[:1].islower():
+    if following is not None and _continues_sentence(following):
         return False
     if not text[0].isupper() or numbered_start(line) or re.search(r"[.,;]$", text):
         return False
@@ -186,13 +187,19 @@ def grouped_numbered_list(
 SHORT_HEADING = 60
 
 
+def _continues_sentence(line: Line) -> bool:
+    """A line that carries on the sentence above: it starts in lower case or with a bracket."""
+    first = line.stripped[:1]
+    return first.islower() or first in "(,;"
+
+
 def _is_section_heading(line: Line, stop_heading: re.Pattern[str], following: Line | None) -> bool:
     text = line.stripped
     return (
         len(text) <= SHORT_HEADING
         and _is_heading_shape(text)
         and bool(stop_heading.search(text))
-        and not (following is not None and following.stripped[:1].islower())
+        and not (following is not None and _continues_sentence(following))
     )
 
 
