@@ -49,7 +49,9 @@ def check_endpoint(iri: str, allowed: Iterable[str], allow_private: bool, operat
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError as exc:
-        raise OutboundRefused(f"{operation} <{url}>: cannot resolve {parts.hostname}: {exc}") from None
+        raise OutboundRefused(
+            f"{operation} <{url}>: cannot resolve {parts.hostname}: {exc}"
+        ) from None
     for info in infos:
         address = str(info[4][0])
         if not _is_public(address):

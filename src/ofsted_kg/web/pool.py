@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..store.base import StoreError
+from . import sparql_text
+
 
 class QueryError(Exception):
     """The query cannot be answered; `status` is the HTTP status that says why."""
@@ -151,3 +154,49 @@ class QueryPool:
             self._workers.clear()
         for worker in workers:
             self._stop(worker)
+
+
+class StoreRunner:
+    """For stores that are not folders on this machine (a remote SPARQL store): the query runs on a
+    thread and the request stops waiting at the deadline; the remote store enforces its own limits."""
+
+    def __init__(self, store, *, timeout: float, workers: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store = store
+        self.timeout = timeout
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
+
+    def _execute(self, job: QueryJob) -> tuple[bytes, str]:
+        missing = set(job.local_graphs_only) - set(self.store.named_graphs())
+        if missing:
+            raise QueryError(400, f"FROM <{sorted(missing)[0]}>: no such graph in this dataset")
+        result_format = job.solutions_format
+        if sparql_text.query_form(job.sparql) in ("CONSTRUCT", "DESCRIBE"):
+            result_format = job.graph_format
+        return self.store.query(
+            job.sparql,
+            result_format=result_format,
+            bindings=job.bindings,
+            default_graphs=list(job.default_graphs) or None,
+            named_graphs=list(job.named_graphs) or None,
+            union_default_graph=job.union_default_graph,
+        )
+
+    def run(self, job: QueryJob, timeout: float | None = None) -> tuple[bytes, str]:
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        limit = self.timeout if timeout is None else timeout
+        future = self._executor.submit(self._execute, job)
+        try:
+            return future.result(timeout=limit)
+        except FutureTimeout:
+            raise QueryError(504, f"the store did not answer within {limit:g} s") from None
+        except StoreError as exc:
+            raise QueryError(400, str(exc)) from None
+
+    def store_changed(self) -> None:
+        """Nothing cached here: every query goes to the store."""
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -80,13 +80,19 @@ def service_targets(text: str) -> list[str]:
 def load_sources(text: str) -> list[str]:
     """Every document named by LOAD in an update."""
     toks = tokens(text)
-    return [_target_after(toks, i, ("SILENT",)) or "" for i, t in enumerate(toks) if t.is_keyword("LOAD")]
+    return [
+        _target_after(toks, i, ("SILENT",)) or ""
+        for i, t in enumerate(toks)
+        if t.is_keyword("LOAD")
+    ]
 
 
 def from_graphs(text: str) -> list[str]:
     """Graphs named by FROM / FROM NAMED clauses of a query."""
     toks = tokens(text)
-    return [_target_after(toks, i, ("NAMED",)) or "" for i, t in enumerate(toks) if t.is_keyword("FROM")]
+    return [
+        _target_after(toks, i, ("NAMED",)) or "" for i, t in enumerate(toks) if t.is_keyword("FROM")
+    ]
 
 
 def has_dataset_clause(update: str) -> bool:
@@ -115,3 +121,11 @@ def add_using_clauses(update: str, using: list[str], using_named: list[str]) -> 
     for position in reversed(insert_at):
         update = f"{update[:position]}{clause} {update[position:]}"
     return update
+
+
+def query_form(query: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of these keywords (after the prologue)."""
+    for tok in tokens(query):
+        if tok.is_keyword("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return tok.text.upper()
+    return None
