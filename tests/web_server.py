@@ -49,7 +49,11 @@ class Running:
             data = body.encode("utf-8") if isinstance(body, str) else body
             conn.request(method, path, body=data, headers=headers or {})
             response = conn.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.getheaders()},
+                response.read(),
+            )
         finally:
             conn.close()
 

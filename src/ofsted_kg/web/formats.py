@@ -19,6 +19,7 @@ HTML = "text/html"
 
 # In the server's order of preference (the first is the default).
 SOLUTION_TYPES = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
+BOOLEAN_TYPES = (SPARQL_JSON, SPARQL_XML)
 GRAPH_TYPES = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, TRIG)
 
 # Other names clients use for the same formats.
@@ -121,24 +122,34 @@ def choose(accept: str | None, offered: tuple[str, ...]) -> str | None:
     return media_type if q > 0 else None
 
 
-def result_formats(accept: str | None, format_param: str | None) -> tuple[str, str]:
-    """(solutions media type, graph media type) for a query whose kind is not yet known."""
-    if format_param:
-        key = format_param.strip().lower()
-        named = FORMAT_NAMES.get(key) or MEDIA_ALIASES.get(key)
-        if named is None and key in SOLUTION_TYPES:
-            named = (key, None)
-        if named is None and key in GRAPH_TYPES:
-            named = (None, key)
-        if named is None:
+def _named_format(value: str) -> tuple[str | None, str | None] | None:
+    key = value.strip().lower()
+    named = FORMAT_NAMES.get(key) or MEDIA_ALIASES.get(key)
+    if named is None and key in SOLUTION_TYPES:
+        named = (key, None)
+    if named is None and key in GRAPH_TYPES:
+        named = (None, key)
+    return named
+
+
+def result_formats(accept: str | None, format_params: list[str]) -> tuple[str, str, str]:
+    """(solutions, boolean, graph media types) for a query whose kind is not yet known.
+
+    `format_params` are the values of `format` / `output`; the first known one wins (clients such
+    as SPARQLWrapper send a name and a media type together)."""
+    if format_params:
+        known = [named for value in format_params if (named := _named_format(value))]
+        if not known:
             raise UnknownFormat(
-                f"unknown format {format_param!r}; use one of {', '.join(sorted(FORMAT_NAMES))} "
-                "or a media type"
+                f"unknown format {format_params[0]!r}; use one of "
+                f"{', '.join(sorted(FORMAT_NAMES))} or a media type"
             )
-        return named[0] or SOLUTION_TYPES[0], named[1] or GRAPH_TYPES[0]
+        solutions, graph = known[0][0] or SOLUTION_TYPES[0], known[0][1] or GRAPH_TYPES[0]
+        return solutions, solutions if solutions in BOOLEAN_TYPES else SPARQL_JSON, graph
     # A client that accepts none of our types still gets an answer, in the default format
     # (RFC 9110 allows ignoring Accept rather than answering 406).
     return (
         choose(accept, SOLUTION_TYPES) or SOLUTION_TYPES[0],
+        choose(accept, BOOLEAN_TYPES) or SPARQL_JSON,
         choose(accept, GRAPH_TYPES) or GRAPH_TYPES[0],
     )

@@ -46,8 +46,9 @@ def run(name: str) -> Response:
         abort(404, f"no named query {name!r}; see /queries for the list")
     raw = {k: v for k, v in request.args.items() if k not in ("format", "output")}
     try:
-        solutions_format, graph_format = result_formats(
-            request.headers.get("Accept"), request.args.get("format") or request.args.get("output")
+        solutions_format, _, graph_format = result_formats(
+            request.headers.get("Accept"),
+            request.args.getlist("format") + request.args.getlist("output"),
         )
     except UnknownFormat as exc:
         abort(400, str(exc))

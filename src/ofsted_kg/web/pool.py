@@ -42,6 +42,7 @@ class QueryJob:
     sparql: str
     solutions_format: str  # media type for SELECT / ASK results
     graph_format: str  # media type for CONSTRUCT / DESCRIBE results
+    boolean_format: str = "application/sparql-results+json"  # for ASK (CSV/TSV have no boolean)
     bindings: Mapping[str, object] = field(default_factory=dict)
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()

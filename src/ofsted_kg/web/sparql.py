@@ -22,8 +22,8 @@ def run_query(op: Operation, endpoint: str) -> Response:
     except outbound.OutboundRefused as exc:
         abort(403, str(exc))
     try:
-        solutions_format, graph_format = result_formats(
-            request.headers.get("Accept"), op.one("format") or op.one("output")
+        solutions_format, boolean_format, graph_format = result_formats(
+            request.headers.get("Accept"), op.all("format") + op.all("output")
         )
     except UnknownFormat as exc:
         abort(400, str(exc))
@@ -32,6 +32,7 @@ def run_query(op: Operation, endpoint: str) -> Response:
         op.text,
         solutions_format=solutions_format,
         graph_format=graph_format,
+        boolean_format=boolean_format,
         default_graphs=tuple(op.all("default-graph-uri")),
         named_graphs=tuple(op.all("named-graph-uri")),
         base_iri=endpoint,

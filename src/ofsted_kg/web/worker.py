@@ -69,12 +69,8 @@ def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]
     if isinstance(results, ox.QueryTriples):
         fmt = GRAPH_FORMATS[job.graph_format]
     else:
-        fmt = RESULT_FORMATS[job.solutions_format]
-        if isinstance(results, ox.QueryBoolean) and fmt not in (
-            ox.QueryResultsFormat.JSON,
-            ox.QueryResultsFormat.XML,
-        ):
-            fmt = ox.QueryResultsFormat.JSON  # CSV and TSV have no form for a boolean
+        is_boolean = isinstance(results, ox.QueryBoolean)
+        fmt = RESULT_FORMATS[job.boolean_format if is_boolean else job.solutions_format]
     buffer = _CappedBuffer(max_bytes)
     try:
         results.serialize(buffer, format=fmt)
