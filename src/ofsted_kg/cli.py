@@ -55,7 +55,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         allowed_services=tuple(args.allow_service),
         allow_private_services=args.allow_private_services,
     )
-    serve(args.store, args.host, args.port, args.threads, config)
+    serve(args.store, args.host, args.port, args.threads, config, args.trusted_proxy)
     return 0
 
 
@@ -97,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-private-services",
         action="store_true",
         help="let allow-listed endpoints be on private/loopback addresses",
+    )
+    p.add_argument(
+        "--trusted-proxy", metavar="ADDRESS",
+        help="address of a reverse proxy whose X-Forwarded-* headers are believed",
     )
     p.set_defaults(func=_cmd_serve)
     return parser

@@ -17,7 +17,12 @@ from .config import WebConfig
 
 
 def serve(
-    store_location: str | None, host: str, port: int, threads: int, config: WebConfig
+    store_location: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    config: WebConfig,
+    trusted_proxy: str | None = None,
 ) -> None:
     # A server without a write token never writes: open the store read-only, so a build in
     # another process can update it meanwhile (the query workers see the changes).
@@ -38,6 +43,12 @@ def serve(
             max_request_body_size=config.max_body_bytes,
             channel_timeout=max(30, int(config.query_timeout) + 10),
             ident="ofsted-kg",
+            # Behind a TLS reverse proxy: believe its X-Forwarded-* headers (only from that
+            # address) so links and descriptions name the public https:// URL.
+            trusted_proxy=trusted_proxy,
+            trusted_proxy_headers="x-forwarded-proto x-forwarded-host x-forwarded-for"
+            if trusted_proxy
+            else None,
         )
     finally:
         app.extensions["ofsted_kg"].runner.close()
