@@ -6,12 +6,11 @@ import json
 
 import pytest
 from rdflib import Literal
+from web_server import FIXTURE_GRAPH, fixture_store, running_server
 
 from ofsted_kg.store import StoreError, open_store
 from ofsted_kg.store.remote import RemoteStore
 from ofsted_kg.web import WebConfig
-
-from .web_server import FIXTURE_GRAPH, fixture_store, running_server
 
 TOKEN = "remote-test-token"
 GRAPH = "http://example.org/graph/remote"

@@ -29,10 +29,9 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from web_server import FIXTURE_GRAPH, Running, fixture_store, running_server
 
 from ofsted_kg.web import WebConfig
-
-from .web_server import FIXTURE_GRAPH, Running, fixture_store, running_server
 
 REFUSED = (SPARQLWrapperException, urllib.error.HTTPError)
 TOKEN = "web-test-token"
@@ -336,3 +335,40 @@ def test_graph_store_read(server):
     assert status == 200 and body.count(b"\n") == 90
     status, _, _ = server.request("GET", "/data?graph=http://example.org/none")
     assert status == 404
+
+
+def test_allow_listed_service_redirect_is_not_followed(tmp_path):
+    """An allow-listed endpoint that redirects elsewhere: the redirect is not followed."""
+    import http.server
+
+    hits: list[str] = []
+
+    class Redirecting(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(302)
+            self.send_header("Location", "http://169.254.169.254/latest/meta-data")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    redirector = http.server.HTTPServer(("127.0.0.1", 0), Redirecting)
+    threading.Thread(target=redirector.serve_forever, daemon=True).start()
+    target = f"http://127.0.0.1:{redirector.server_address[1]}/sparql"
+    config = WebConfig(allowed_services=(target,), allow_private_services=True)
+    try:
+        with running_server(fixture_store(tmp_path / "store"), config) as running:
+            status, _, body = running.request(
+                "POST",
+                "/sparql",
+                f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+                {"Content-Type": "application/sparql-query"},
+            )
+    finally:
+        redirector.shutdown()
+    assert status == 400 and b"redirect" in body
+    assert hits == ["/sparql"]

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import RDF, Graph, Namespace
 from rdflib.collection import Collection
+from web_server import Running, fixture_store, running_server
 
 from ofsted_kg.web import WebConfig
-
-from .web_server import Running, fixture_store, running_server
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
