@@ -12,8 +12,14 @@ $(BIN)/ofsted-kg: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-.PHONY: install build serve test lint bench
+.PHONY: install browser build serve test lint bench
 install: $(BIN)/ofsted-kg
+
+# Browser tests drive Debian's chromium through Playwright (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: sudo apt-get install chromium (browser tests will be skipped)"; fi; }
 
 build: install
 	$(BIN)/ofsted-kg build $(CORPUS) --store $(STORE)
@@ -21,7 +27,7 @@ build: install
 serve: build
 	$(BIN)/ofsted-kg serve --store $(STORE) --port $(PORT)
 
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

@@ -36,7 +36,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "ilacs",
             r"inspection\s+of\s+(?:[\w\s,'&.-]{1,90}?\s+)?(?:local\s+authority\s+)?children'?s\s+"
-            r"(?:social\s+care\s+)?services",
+            r"(?:social\s+care\s+)?services"
+            # A children's trust inspected on the authority's behalf.
+            r"|inspection\s+of\s+[\w\s,'&.-]{1,90}?\s+children'?s?(?:\s+and\s+families)?\s+"
+            r"(?:services\s+)?trust\b",
         ),
     )
 )

@@ -25,7 +25,8 @@ from .records import Evidence
 from .sources import HTML, MARKDOWN, Document
 
 BULLET = "- "
-_BULLET_GLYPHS = "◼▪•●■□◦‣⁃∙·"
+# The last four are the private-use Symbol/Wingdings bullets some PDFs' text layers carry.
+_BULLET_GLYPHS = "◼▪•●■□◦‣⁃∙·\uf06e\uf0a7\uf0b7\uf0d8"
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
@@ -123,9 +124,15 @@ def _strip_footnote_markers(text: str) -> str:
     return _GLUED_WORD_MARKER.sub(r"\1", text)
 
 
+_LEADING_TAGS = re.compile(r"^(?:<[A-Za-z/][^>\n]*>\s*)+")
+
+
 def _normalise_line(line: str) -> str | None:
     line = line.rstrip()
     stripped = line.lstrip()
+    unmarked = _LEADING_TAGS.sub("", stripped)
+    if unmarked and unmarked[0] in _BULLET_GLYPHS:
+        stripped = unmarked  # a bullet behind a stray, never-closed tag ('<ul ...>▪ text')
     if stripped and stripped[0] in _BULLET_GLYPHS:
         return BULLET + stripped[1:].lstrip()
     if re.match(r"[-*]\s+\S", stripped):

@@ -100,6 +100,19 @@ NATIONAL_FRAMEWORK: dict[str, str] = {
     "enabler_1": "Enabler 1: multi-agency working is prioritised and effective",
     "enabler_2": "Enabler 2: leaders drive conditions for effective practice",
     "enabler_3": "Enabler 3: the workforce is equipped and effective",
+    # Principles, cited by some 2025+ reports ("principle 2, national framework").
+    "principle_1": "Principle 1: children's welfare is paramount",
+    "principle_2": "Principle 2: children's wishes and feelings are sought, heard and responded to",
+    "principle_3": "Principle 3: children's social care works in partnership with whole families",
+    "principle_4": (
+        "Principle 4: children are raised by their families, family networks "
+        "or in family environments wherever possible"
+    ),
+    "principle_5": (
+        "Principle 5: local authorities work with other agencies to effectively identify "
+        "and meet the needs of children, young people and families"
+    ),
+    "principle_6": "Principle 6: children's social care practice is informed by the best available evidence",
 }
 
 STATISTIC_MEASURES: dict[str, str] = {

@@ -40,6 +40,8 @@ def extract(path: str | Path) -> Report:
         document = read_document(path)
     except SourceError as exc:
         return invalid_report(path.name, str(exc))
+    except Exception as exc:  # a reader library failing on odd input must not stop a batch
+        return invalid_report(path.name, f"cannot read file ({type(exc).__name__}: {exc})")
     return extract_document(document)
 
 
@@ -56,7 +58,11 @@ def extract_document(document: Document) -> Report:
     if found.kind == "invalid":
         report.error = found.reason
         return report
-    _fillers()[found.kind](text, report)
+    try:
+        _fillers()[found.kind](text, report)
+    except Exception as exc:  # an extractor bug on one file is reported, not raised
+        report.kind = "invalid"
+        report.error = f"extraction failed ({type(exc).__name__}: {exc})"
     return report
 
 

@@ -1,10 +1,165 @@
-"""Extractor for the ilacs family (to be written)."""
+"""Extractor for 2018+ inspections of local authority children's services (ILACS).
+
+The title page holds almost everything: the authority ("Inspection of X local authority
+children's services"; 2018-2020 reports print the authority on its own line above "Inspection
+of children's social care services"; a children's trust report is titled with the trust),
+"Inspection dates:", "Lead inspector(s):" and the "Judgement Grade" table, whose labels and
+grades wrap over lines. The improvement points follow "What needs to improve?".
+"""
 
 from __future__ import annotations
 
+import re
+
 from ..clean import CleanText
-from ..records import Report
+from ..records import DateFact, Judgement, Period, Report, TextFact
+from ..vocab import parse_grade
+from .dates import find_dates, find_periods
+from .improvements import recommendations
+from .lists import bullet_items, heading_end
+from .names import plain_authority_name
+from .people import lead_inspectors
+from .previous import previous_inspections
 
 
 def fill_ilacs(text: CleanText, report: Report) -> None:
-    report.warnings.append("extractor for this report kind is not written yet")
+    report.local_authority = authority(text)
+    report.inspection_dates = inspection_periods(text)
+    report.publication_date = publication_date(text)
+    report.inspectors = lead_inspectors(text)
+    report.judgements = judgements(text)
+    report.recommendations = improvement_points(text)
+    report.previous_inspection = previous_inspections(text, summary_start(text))
+    for field, missing in (
+        ("local authority", report.local_authority is None),
+        ("inspection dates", not report.inspection_dates),
+        ("lead inspector", not report.inspectors),
+        ("judgements", not report.judgements),
+    ):
+        if missing:
+            report.warnings.append(f"no {field} found on the title page")
+
+
+def _words(phrase: str) -> str:
+    """A phrase as a regex whose words may be split by any whitespace (wrapped lines)."""
+    return r"\s+".join(re.escape(word) for word in phrase.split())
+
+
+_TITLE_END = re.compile(r"^(?:Inspection\s+dates?|Lead\s+inspector|Judgement)\b", re.I | re.M)
+_TITLES = (
+    # "Inspection of Bradford Children and Families Trust": a trust run for the authority.
+    re.compile(
+        r"Inspection\s+of\s+(?P<la>.+?)\s+Children'?s?(?:\s+and\s+Families)?\s+"
+        r"(?:Services\s+)?Trust\b",
+        re.I | re.S,
+    ),
+    re.compile(
+        r"Inspection\s+of\s+(?P<la>(?!(?:local\s+authority\s+)?children'?s\s).+?)\s+(?:local\s+authority\s+)?"
+        r"children'?s\s+(?:social\s+care\s+)?services",
+        re.I | re.S,
+    ),
+    # 2018-2020: the authority's line(s), then the title.
+    re.compile(
+        r"\A\s*(?P<la>.+?)\s+Inspection\s+of\s+(?:local\s+authority\s+)?children'?s\s+"
+        r"(?:social\s+care\s+)?services",
+        re.I | re.S,
+    ),
+)
+
+
+def authority(text: CleanText) -> TextFact | None:
+    title = _TITLE_END.search(text.folded)
+    header_end = title.start() if title else min(len(text.folded), 400)
+    header = text.folded[:header_end]
+    for pattern in _TITLES:
+        match = pattern.search(header)
+        if match:
+            name = plain_authority_name(match.group("la"))
+            if name:
+                return TextFact(name, text.evidence(match.start(), match.end()))
+    return None
+
+
+_DATES_LINE = re.compile(r"^Inspection\s+dates?\s*:?\s*(?P<dates>[^\n]*(?:\n[^\n]*)?)", re.I | re.M)
+
+
+def inspection_periods(text: CleanText) -> list[Period]:
+    """Fieldwork periods from the 'Inspection dates:' line (read on if it wraps after 'to'/'and')."""
+    match = _DATES_LINE.search(text.folded)
+    if not match:
+        return []
+    first, _, second = match.group("dates").partition("\n")
+    dates = first if not re.search(r"(?:\bto|\band|-)\s*$", first) else f"{first}\n{second}"
+    start = match.start("dates")
+    return [
+        Period(p.first, p.last, text.evidence(start + p.start, start + p.end))
+        for p in find_periods(dates)
+    ]
+
+
+_PUBLISHED = re.compile(r"Report\s+published\s*:?\s*", re.I)
+
+
+def publication_date(text: CleanText) -> DateFact | None:
+    match = _PUBLISHED.search(text.folded)
+    if not match:
+        return None
+    dates = find_dates(text.folded[match.end() : match.end() + 40])
+    if not dates or dates[0].start > 2:
+        return None
+    return DateFact(dates[0].iso, text.evidence(match.start(), match.end() + dates[0].end))
+
+
+# Characters of the opening that hold the title page and its judgement table.
+TITLE_PAGE = 3000
+_GRADE = r"(?P<grade>Outstanding|Good|Inadequate|Requires?\s+improvement(?:\s+to\s+be\s+good)?)\b"
+_PROGRESS = "The experiences and progress of"
+_AREA_LABELS: tuple[tuple[str, str], ...] = (
+    (
+        "impact_of_leaders",
+        r"The\s+impact\s+of\s+leaders\s+on\s+(?:social\s+work\s+)?practice\s+with\s+children\s+and\s+families",
+    ),
+    ("help_and_protection", _words(f"{_PROGRESS} children who need help and protection")),
+    ("children_in_care_and_care_leavers", _words(f"{_PROGRESS} children in care and care leavers")),
+    ("children_in_care", _words(f"{_PROGRESS} children in care")),
+    ("care_leavers", _words(_PROGRESS) + r"\s+(?:children\s+)?care\s+leavers"),
+    ("overall_effectiveness", _words("Overall effectiveness")),
+)
+_AREA_PATTERNS = tuple(
+    (area, re.compile(rf"{label}\s*:?\s*{_GRADE}", re.I)) for area, label in _AREA_LABELS
+)
+
+
+def _table_matches(text: CleanText) -> list[tuple[str, re.Match[str]]]:
+    """Each area's first 'label grade' pair (the title-page table; sections repeat the same)."""
+    found = []
+    for area, pattern in _AREA_PATTERNS:
+        match = pattern.search(text.folded)
+        if match:
+            found.append((area, match))
+    return sorted(found, key=lambda pair: pair[1].start())
+
+
+def judgements(text: CleanText) -> list[Judgement]:
+    found = []
+    for area, match in _table_matches(text):
+        grade = parse_grade(match.group("grade"))
+        if grade:
+            found.append(Judgement(area, grade, text.evidence(match.start(), match.end())))
+    return found
+
+
+def summary_start(text: CleanText) -> int:
+    """Where the prose begins: after the judgement table (so no sentence runs into it)."""
+    ends = [match.end() for _, match in _table_matches(text) if match.start() < TITLE_PAGE]
+    return max(ends, default=0)
+
+
+_IMPROVE_HEADING = re.compile(r"^What\s+needs\s+to\s+improve\b[^\n]{0,40}$", re.I | re.M)
+
+
+def improvement_points(text: CleanText):
+    start = heading_end(text, _IMPROVE_HEADING)
+    if start is None:
+        return []
+    return recommendations(text, bullet_items(text, start))

@@ -51,9 +51,16 @@ _AUTHORITY_SUFFIXES = re.compile(
 )
 
 
+# Authorities whose name itself starts with a prefix that is elsewhere only a style.
+_PREFIXED_NAMES = re.compile(r"^(?:the\s+)?(City\s+of\s+London)\b", re.I)
+
+
 def plain_authority_name(raw: str) -> str:
     """'Somerset County Council' -> 'Somerset'; 'London Borough of Barnet' -> 'Barnet'."""
     name = " ".join(raw.split()).strip(" ,.")
+    kept = _PREFIXED_NAMES.match(name)
+    if kept:
+        return kept.group(1)
     for _ in range(2):
         name = _AUTHORITY_PREFIXES.sub("", name)
         name = _AUTHORITY_SUFFIXES.sub("", name)
