@@ -4,7 +4,6 @@ under waitress."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 
 from flask import Flask, Response, g, redirect, request, url_for
@@ -46,16 +45,12 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, **config.extra)
     app.extensions["ofsted_kg"] = Services(store, config, make_runner(store, config))
 
-    from . import describe, graph_store, sparql
+    from . import describe, graph_store, named, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(describe.bp)
     app.register_blueprint(graph_store.bp)
-    # Named queries need queries.py (helper "graph"); until it is merged the routes are absent.
-    if importlib.util.find_spec("ofsted_kg.queries") is not None:
-        from . import named
-
-        app.register_blueprint(named.bp)
+    app.register_blueprint(named.bp)
 
     app.context_processor(lambda: {"config_blueprints": app.blueprints})
     app.register_error_handler(HTTPException, _error_response)

@@ -16,9 +16,6 @@ from .services import PooledStore, services
 
 bp = Blueprint("named", __name__)
 
-# The project's queries/ folder (beside src/ in a checkout).
-DEFAULT_FOLDER = Path(__file__).resolve().parents[3] / "queries"
-
 
 @cache
 def _load(folder: str) -> dict[str, named_api.NamedQuery]:
@@ -26,7 +23,7 @@ def _load(folder: str) -> dict[str, named_api.NamedQuery]:
 
 
 def all_queries() -> dict[str, named_api.NamedQuery]:
-    folder = services().config.queries_folder or str(DEFAULT_FOLDER)
+    folder = services().config.queries_folder or str(named_api.QUERIES_DIR)
     return _load(folder) if Path(folder).is_dir() else {}
 
 
