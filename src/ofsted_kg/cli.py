@@ -43,6 +43,124 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0 if not result.differences and not result.missing_docs else 1
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web.config import WebConfig
+    from .web.server import serve
+
+    config = WebConfig.from_env(
+        query_timeout=args.timeout,
+        query_workers=args.query_workers,
+        max_result_bytes=args.max_result_bytes,
+        write_token=args.write_token,
+        allowed_services=tuple(args.allow_service),
+        allow_private_services=args.allow_private_services,
+    )
+    serve(args.store, args.host, args.port, args.threads, config, args.trusted_proxy)
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .store import open_store
+
+    store = open_store(args.store)
+    try:
+        stats = build(args.sources, store, base=args.base, prune=args.prune, workers=args.workers)
+    finally:
+        store.close()
+    print(stats.summary(), file=sys.stderr)
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .store import open_store
+    from .validation import validate_store
+
+    store = open_store(args.store, read_only=True)
+    result = validate_store(store, args.base)
+    for finding in result.findings:
+        if finding.severity == "Violation" or args.warnings:
+            print(finding.line())
+    print(
+        f"{len(result.violations)} violation(s), {len(result.warnings)} warning(s)",
+        file=sys.stderr,
+    )
+    return 0 if result.conforms else 1
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .store import open_store
+    from .uris import Uris
+
+    store = open_store(args.store, read_only=True)
+    if args.output:
+        with open(args.output, "wb") as out:
+            count = export(store, args.format, out, Uris(args.base))
+    else:
+        count = export(store, args.format, sys.stdout.buffer, Uris(args.base))
+    print(f"exported {count} statements as {args.format}", file=sys.stderr)
+    return 0
+
+
+def _run_query(
+    store_location: str | None, name: str, params: dict[str, str], fmt: str, base: str | None
+) -> bytes:
+    from .queries import load_queries, parse_query_file, run_named
+    from .store import open_store
+    from .uris import Uris
+
+    uris = Uris(base)
+    path = Path(name)
+    query = parse_query_file(path, uris) if path.suffix == ".rq" else load_queries(uris=uris)[name]
+    store = open_store(store_location, read_only=True)
+    data, _ = run_named(store, query, params, fmt)
+    return data
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from .queries import json_rows, rows_to_csv
+
+    data = _run_query(args.store, "inspection-summary", {}, "json", args.base)
+    columns, rows = json_rows(data)
+    text = rows_to_csv(columns, rows)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{len(rows)} inspection(s) written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    from .queries import QueryParameterError
+
+    params = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            print(f"ofsted-kg: --param {item!r}: expected NAME=VALUE", file=sys.stderr)
+            return 2
+        params[key] = value
+    try:
+        data = _run_query(args.store, args.query, params, args.format, args.base)
+    except KeyError:
+        print(f"ofsted-kg: no named query {args.query!r}", file=sys.stderr)
+        return 2
+    except QueryParameterError as exc:
+        print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(data)
+    return 0
+
+
+def _store_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store", help="store path or SPARQL URL (default: $OFSTED_KG_STORE or var/store)"
+    )
+    p.add_argument("--base", help="base URI of minted URIs (default: $OFSTED_KG_BASE)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ofsted-kg", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +176,67 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("extracted", help="output of `ofsted-kg extract` (a file, or - for stdin)")
     p.add_argument("-v", "--verbose", action="store_true", help="print every difference")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser("serve", help="serve the store: SPARQL endpoint, named queries, query page")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--store", help="store path or URL (default: $OFSTED_KG_STORE or var/store)")
+    p.add_argument("--threads", type=int, default=8, help="waitress request threads (default 8)")
+    p.add_argument("--query-workers", type=int, help="query worker processes (default 2)")
+    p.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
+    p.add_argument("--max-result-bytes", type=int, help="largest result sent (default 50 MiB)")
+    p.add_argument(
+        "--write-token", help="enable writes for this bearer token (or $OFSTED_KG_WRITE_TOKEN)"
+    )
+    p.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="allow SERVICE/LOAD to this endpoint URL (repeatable; default: none)",
+    )
+    p.add_argument(
+        "--allow-private-services",
+        action="store_true",
+        help="let allow-listed endpoints be on private/loopback addresses",
+    )
+    p.add_argument(
+        "--trusted-proxy",
+        metavar="ADDRESS",
+        help="address of a reverse proxy whose X-Forwarded-* headers are believed",
+    )
+    p.set_defaults(func=_cmd_serve)
+    p = sub.add_parser("build", help="build report files into the knowledge graph store")
+    p.add_argument("sources", nargs="+", help="report files or folders")
+    _store_options(p)
+    p.add_argument("--prune", action="store_true", help="drop graphs of files no longer given")
+    p.add_argument("--workers", type=int, default=2, help="extraction processes (default 2)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("validate", help="SHACL-validate the whole store")
+    _store_options(p)
+    p.add_argument("--warnings", action="store_true", help="print warnings too")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("export", help="export the store as RDF")
+    _store_options(p)
+    p.add_argument(
+        "--format", choices=["turtle", "ntriples", "nquads", "trig", "jsonld"], default="trig"
+    )
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("summary", help="one CSV row per inspection report")
+    _store_options(p)
+    p.add_argument("-o", "--output", help="CSV file (default: stdout)")
+    p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("query", help="run a named query (queries/NAME.rq) or a .rq file")
+    p.add_argument("query", help="query name or .rq file")
+    _store_options(p)
+    p.add_argument("--param", action="append", default=[], help="NAME=VALUE (repeatable)")
+    p.add_argument("--format", choices=["csv", "json", "table", "tsv", "xml"], default="table")
+    p.set_defaults(func=_cmd_query)
     return parser
 
 

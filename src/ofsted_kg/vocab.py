@@ -159,3 +159,22 @@ def parse_grade(text: str) -> str | None:
         if match and (best is None or match.start() < best[0]):
             best = (match.start(), key)
     return best[1] if best else None
+
+
+# The lists of findings some reports print under their own headings (Report fields of these names).
+FINDING_LISTS: dict[str, str] = {
+    "strengths": "Strengths",
+    "satisfactory_practice": "Satisfactory practice",
+    "areas_for_development": "Areas for development",
+}
+
+# Rules by which the linking step merges person mentions (recorded on each person it merges).
+IDENTITY_RULES: dict[str, str] = {
+    "same_name": "Inspector mentions with the same normalised name (titles removed, case, accents "
+    "and punctuation ignored) name one person: Ofsted's inspectors are one staff.",
+    "nickname_with_evidence": "Inspector mentions whose first names are a known nickname pair "
+    "(Andy/Andrew) and whose surnames agree name one person only when both variants have "
+    "inspected with a same co-inspector; that shared colleague is recorded as the evidence.",
+    "same_name_same_authority": "Official mentions with the same normalised name name one "
+    "person only within one authority.",
+}

@@ -1,0 +1,224 @@
+"""Named SPARQL queries (`queries/*.rq`) with typed parameters, for the CLI and the web API.
+
+Each file starts with a comment header:
+
+    # title: Inspector history
+    # description: One row per person per inspection ...
+    # param: person iri — the person (optional: all people)
+    # param: since date default 2000-01-01 — only inspections starting on or after this date
+    # columns: person, name, role, ...
+
+Parameter values arrive as text and are converted into typed rdflib terms (QueryParameterError
+on a bad value); they reach the query as a VALUES block serialised with `term.n3()`, never by
+splicing user text. The block goes at the start of the outer WHERE group, not after the query:
+a trailing VALUES is joined after the WHERE clause's FILTERs have run (SPARQL 1.1 §18.2.4), so
+filters could not use the parameters; inside the group it behaves the same on the embedded and on
+remote SPARQL stores. A parameter without value and without default is UNDEF (queries test it
+with BOUND).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from .ontology import QUERIES_DIR, rebase
+from .store import Store
+from .uris import Uris
+
+PARAMETER_TYPES = ("string", "iri", "date", "integer", "decimal")
+RESULT_FORMATS = {
+    "csv": "text/csv",
+    "json": "application/sparql-results+json",
+    "table": "text/plain",
+    "tsv": "text/tab-separated-values",
+    "xml": "application/sparql-results+xml",
+}
+
+_HEADER = re.compile(r"^#\s*(title|description|param|columns)\s*:\s*(.*)$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\w+)"
+    r"(?:\s+default\s+(?P<default>\S+))?\s*(?:[—–-]+\s*(?P<description>.*))?$"
+)
+_IRI_FORBIDDEN = re.compile(r"[\s<>\"{}|^`\\]")
+_OUTER_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
+
+
+class QueryParameterError(ValueError):
+    """A parameter value is missing, unknown or not of its declared type."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    columns: tuple[str, ...]
+    sparql: str
+    path: Path
+
+
+def parse_query_file(path: Path, uris: Uris | None = None) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    if uris is not None:
+        text = rebase(text, uris)
+    fields: dict[str, str] = {}
+    params: list[Parameter] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        match = _HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "param":
+            p = _PARAM.match(value)
+            if not p or p.group("type") not in PARAMETER_TYPES:
+                raise ValueError(f"{path.name}: bad parameter declaration: {value!r}")
+            params.append(
+                Parameter(
+                    p.group("name"),
+                    p.group("type"),
+                    p.group("default"),
+                    p.group("description") or "",
+                )
+            )
+        else:
+            fields[key] = value
+    if "title" not in fields:
+        raise ValueError(f"{path.name}: the header has no '# title:'")
+    if params and not _OUTER_WHERE.search(text):
+        raise ValueError(f"{path.name}: a query with parameters needs an explicit WHERE {{")
+    columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
+    return NamedQuery(
+        name=path.stem,
+        title=fields["title"],
+        description=fields.get("description", ""),
+        parameters=tuple(params),
+        columns=columns,
+        sparql=text,
+        path=path,
+    )
+
+
+def load_queries(
+    folder: Path | str = QUERIES_DIR, uris: Uris | None = None
+) -> dict[str, NamedQuery]:
+    """Every `*.rq` of `folder`, by name (file stem)."""
+    return {p.stem: parse_query_file(p, uris) for p in sorted(Path(folder).glob("*.rq"))}
+
+
+def convert(parameter: Parameter, raw: str) -> Node:
+    """One raw text value as an RDF term of the parameter's type."""
+    value = raw.strip()
+    try:
+        if parameter.type == "string":
+            return Literal(value)
+        if parameter.type == "iri":
+            if not re.match(r"^[a-z][a-z0-9+.-]*:", value, re.I) or _IRI_FORBIDDEN.search(value):
+                raise ValueError("not an absolute IRI")
+            return URIRef(value)
+        if parameter.type == "date":
+            return Literal(date.fromisoformat(value).isoformat(), datatype=XSD.date)
+        if parameter.type == "integer":
+            return Literal(int(value), datatype=XSD.integer)
+        if parameter.type == "decimal":
+            return Literal(Decimal(value), datatype=XSD.decimal)
+    except (ValueError, InvalidOperation):
+        pass
+    raise QueryParameterError(
+        f"parameter {parameter.name}: {raw!r} is not a valid {parameter.type}"
+    )
+
+
+def bind_parameters(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node]:
+    """Typed terms for the given raw values and the defaults; unknown names are an error."""
+    known = {p.name: p for p in query.parameters}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise QueryParameterError(f"unknown parameter(s) for {query.name}: {', '.join(unknown)}")
+    bound: dict[str, Node] = {}
+    for p in query.parameters:
+        value = raw.get(p.name)
+        if value is None or value == "":
+            value = p.default
+        if value is not None:
+            bound[p.name] = convert(p, value)
+    return bound
+
+
+def values_block(query: NamedQuery, bound: Mapping[str, Node]) -> str:
+    if not query.parameters:
+        return ""
+    names = " ".join(f"?{p.name}" for p in query.parameters)
+    terms = " ".join(bound[p.name].n3() if p.name in bound else "UNDEF" for p in query.parameters)
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
+def query_text(query: NamedQuery, bound: Mapping[str, Node]) -> str:
+    """The query with its parameters bound (see the module docstring for where)."""
+    block = values_block(query, bound)
+    if not block:
+        return query.sparql
+    match = _OUTER_WHERE.search(query.sparql)
+    assert match is not None  # checked when the file was parsed
+    return f"{query.sparql[: match.end()]}\n  {block}\n{query.sparql[match.end() :]}"
+
+
+def run_named(
+    store: Store, query: NamedQuery, raw: Mapping[str, str], result_format: str
+) -> tuple[bytes, str]:
+    """Run a named query; result_format is csv, json, table, tsv or xml (or a media type)."""
+    media_type = RESULT_FORMATS.get(result_format, result_format)
+    sparql = query_text(query, bind_parameters(query, raw))
+    if media_type == "text/plain":
+        data, _ = store.query(sparql, result_format="application/sparql-results+json")
+        return render_table(data).encode("utf-8"), "text/plain; charset=utf-8"
+    return store.query(sparql, result_format=media_type)
+
+
+def json_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    parsed = json.loads(data)
+    columns = parsed["head"]["vars"]
+    rows = [{k: v["value"] for k, v in b.items()} for b in parsed["results"]["bindings"]]
+    return columns, rows
+
+
+def render_table(data: bytes) -> str:
+    """SPARQL JSON results as an aligned plain-text table."""
+    columns, rows = json_rows(data)
+    cells = [columns] + [[row.get(c, "") for c in columns] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+def rows_to_csv(columns: list[str], rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

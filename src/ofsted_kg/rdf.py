@@ -1,0 +1,330 @@
+"""One `Report` record -> the rdflib Graph of its named graph.
+
+Every fact node carries `prov:wasDerivedFrom` its source document and `ofsted:evidence` a quoted
+passage: an `oa:SpecificResource` on the source with its page and an `oa:TextQuoteSelector`
+(exact quote, with prefix and suffix when the caller can locate the quote in the text). Triples
+are collected in a list and added in one go (rdflib's per-call overhead dominates otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from . import vocab
+from .authorities import Authority, authorities, resolve
+from .ontology import OA, ORG, SCHEMA, bind_prefixes
+from .records import Evidence, Report
+from .uris import Uris, slug, statistical_geography
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+# Finds a quote in the document and returns the text just before and after it.
+QuoteContext = Callable[[Evidence], tuple[str, str] | None]
+
+CONTEXT_CHARS = 32
+
+
+class PageTexts:
+    """Locates evidence quotes in the cleaned pages, for oa:prefix / oa:suffix.
+
+    Quotes are whitespace-folded, so each page is searched in its whitespace-folded form.
+    """
+
+    def __init__(self, pages: Iterable[str]) -> None:
+        self._pages = [" ".join(page.split()) for page in pages]
+
+    def __call__(self, evidence: Evidence) -> tuple[str, str] | None:
+        if not evidence.quote or not 1 <= evidence.page <= len(self._pages):
+            return None
+        # A quote may run over a page break: search its page and the rest of the document.
+        page_text = self._pages[evidence.page - 1]
+        start = page_text.find(evidence.quote)
+        text = page_text
+        if start < 0:
+            text = " ".join(self._pages[evidence.page - 1 :])
+            start = text.find(evidence.quote)
+            if start < 0:
+                return None
+        end = start + len(evidence.quote)
+        return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+
+
+@dataclass(frozen=True)
+class InspectionKey:
+    """What identifies the inspection a report describes: the authority and the first day."""
+
+    authority: Authority | None
+    start: str
+
+    def urn(self) -> str:
+        return self.authority.urn if self.authority else "unresolved"
+
+
+def inspection_key(report: Report) -> InspectionKey:
+    authority = resolve(report.local_authority.value if report.local_authority else None)
+    if report.inspection_dates:
+        start = min(p.start for p in report.inspection_dates)
+    elif report.letter_date:
+        start = report.letter_date.value
+    elif report.publication_date:
+        start = report.publication_date.value
+    else:
+        start = f"undated-{report.sha256[:12]}"
+    return InspectionKey(authority, start)
+
+
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date)
+
+
+class ReportGraphBuilder:
+    def __init__(self, report: Report, uris: Uris, context: QuoteContext | None) -> None:
+        self.report = report
+        self.uris = uris
+        self.T = uris.term
+        self.context = context
+        self.source = uris.source(report.sha256)
+        self.key = inspection_key(report)
+        self.inspection = uris.inspection(self.key.urn(), self.key.start)
+        self.triples: list[Triple] = []
+        self._evidence_done: set[URIRef] = set()
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is not None:
+            self.triples.append((s, p, o))
+
+    def fact(self, node: URIRef, cls: str, evidence: Evidence) -> None:
+        """A fact node: its class, its source and its quoted evidence."""
+        self.add(node, RDF.type, self.T(cls))
+        self.add(node, PROV.wasDerivedFrom, self.source)
+        self.add(node, self.T("evidence"), self.evidence(evidence))
+
+    def evidence(self, evidence: Evidence) -> URIRef:
+        node = self.uris.evidence(self.report.sha256, evidence.page, evidence.quote)
+        if node in self._evidence_done:
+            return node
+        self._evidence_done.add(node)
+        selector = URIRef(f"{node}/selector")
+        self.add(node, RDF.type, self.T("Evidence"))
+        self.add(node, OA.hasSource, self.source)
+        self.add(node, self.T("page"), Literal(max(evidence.page, 1), datatype=XSD.integer))
+        self.add(node, OA.hasSelector, selector)
+        self.add(selector, RDF.type, OA.TextQuoteSelector)
+        self.add(selector, OA.exact, Literal(evidence.quote))
+        around = self.context(evidence) if self.context else None
+        if around:
+            self.add(selector, OA.prefix, Literal(around[0]))
+            self.add(selector, OA.suffix, Literal(around[1]))
+        return node
+
+    def part(self, name: str, key: str | int) -> URIRef:
+        return self.uris.inspection_part(self.inspection, name, key)
+
+    def build(self) -> list[Triple]:
+        self.source_document()
+        self.inspection_node()
+        self.judgements()
+        self.people()
+        self.recommendations()
+        self.findings()
+        self.previous_inspections()
+        self.statistics()
+        return self.triples
+
+    def source_document(self) -> None:
+        r, s, T = self.report, self.source, self.T
+        self.add(s, RDF.type, T("SourceDocument"))
+        self.add(s, T("fileName"), Literal(r.doc))
+        self.add(s, T("sha256"), Literal(r.sha256))
+        self.add(s, DCTERMS["format"], Literal(r.format))
+        self.add(s, T("pageCount"), Literal(r.page_count, datatype=XSD.integer))
+        if r.publication_date:
+            self.add(s, DCTERMS.issued, _date(r.publication_date.value))
+        if r.letter_date:
+            self.add(s, DCTERMS.date, _date(r.letter_date.value))
+        for warning in r.warnings:
+            self.add(s, T("extractionWarning"), Literal(warning))
+
+    def inspection_node(self) -> None:
+        r, i, T, uris = self.report, self.inspection, self.T, self.uris
+        self.add(i, RDF.type, T("Inspection"))
+        self.add(i, T("reportKind"), uris.concept("REPORT_KINDS", r.kind))
+        self.add(i, T("reportedIn"), self.source)
+        self.add(i, PROV.wasAssociatedWith, uris.ofsted())
+        where = r.local_authority.value if r.local_authority else "unknown authority"
+        label = f"{vocab.REPORT_KINDS[r.kind]}: {where}, {self.key.start}"
+        self.add(i, RDFS.label, Literal(label, lang="en"))
+        authority = self.key.authority
+        if authority and r.local_authority:
+            self.add(i, T("inspectedAuthority"), uris.authority(authority.urn))
+            self.add(i, T("authorityAsPrinted"), Literal(r.local_authority.value))
+            self.add(i, T("evidence"), self.evidence(r.local_authority.evidence))
+            gss = authority.gss_on(self.key.start if r.inspection_dates else None)
+            if gss:
+                self.add(i, T("laGssCode"), Literal(gss))
+                self.add(i, T("inspectedArea"), statistical_geography(gss))
+            if self._mentions_board():
+                board = uris.safeguarding_board(authority.urn)
+                self.add(uris.authority(authority.urn), T("safeguardingBoard"), board)
+                self.add(board, RDF.type, T("SafeguardingBoard"))
+                self.add(board, ORG.subOrganizationOf, uris.authority(authority.urn))
+        if r.inspection_dates:
+            self.add(i, SCHEMA.startDate, _date(min(p.start for p in r.inspection_dates)))
+            self.add(i, SCHEMA.endDate, _date(max(p.end for p in r.inspection_dates)))
+        for n, period in enumerate(sorted(r.inspection_dates, key=lambda p: p.start), 1):
+            node = self.part("fieldwork", n)
+            self.add(i, T("fieldwork"), node)
+            self.add(node, RDF.type, T("FieldworkPeriod"))
+            self.add(node, SCHEMA.startDate, _date(period.start))
+            self.add(node, SCHEMA.endDate, _date(period.end))
+            self.add(node, PROV.wasDerivedFrom, self.source)
+            self.add(node, T("evidence"), self.evidence(period.evidence))
+
+    def _mentions_board(self) -> bool:
+        r = self.report
+        return (
+            any(j.area == "lscb" for j in r.judgements)
+            or any(rec.target == "lscb" for rec in r.recommendations)
+            or any(p.role == "lscb_chair" for p in r.officials)
+        )
+
+    def judgements(self) -> None:
+        for j in self.report.judgements:
+            node = self.part("judgement", j.area)
+            self.fact(node, "Judgement", j.evidence)
+            self.add(self.inspection, self.T("hasJudgement"), node)
+            area = (
+                self.uris.concept("AREAS", j.area)
+                if j.area in vocab.AREAS
+                else URIRef(f"{self.uris.scheme('AREAS')}/{j.area}")
+            )
+            self.add(node, self.T("judgementArea"), area)
+            self.add(node, self.T("grade"), self.uris.concept("GRADES", j.grade))
+
+    def people(self) -> None:
+        authority = self.key.authority
+        for scheme, mentions in (
+            ("INSPECTOR_ROLES", self.report.inspectors),
+            ("OFFICIAL_ROLES", self.report.officials),
+        ):
+            for mention in mentions:
+                node = self.part("participant", f"{slug(mention.name)}-{mention.role}")
+                self.fact(node, "PersonMention", mention.evidence)
+                self.add(self.inspection, PROV.qualifiedAssociation, node)
+                self.add(node, self.T("nameAsPrinted"), Literal(mention.name))
+                self.add(node, PROV.hadRole, self.uris.concept(scheme, mention.role))
+                if mention.organisation:
+                    self.add(node, self.T("organisationAsPrinted"), Literal(mention.organisation))
+                if scheme == "OFFICIAL_ROLES" and authority and mention.role != "other":
+                    post = self.uris.post(authority.urn, mention.role)
+                    self.add(node, self.T("post"), post)
+                    self.add(post, RDF.type, ORG.Post)
+                    self.add(post, ORG.postIn, self.uris.authority(authority.urn))
+                    self.add(post, ORG.role, self.uris.concept(scheme, mention.role))
+
+    def recommendations(self) -> None:
+        T = self.T
+        for n, rec in enumerate(self.report.recommendations, 1):
+            node = self.part("recommendation", n)
+            self.fact(node, "Recommendation", rec.evidence)
+            self.add(self.inspection, T("hasRecommendation"), node)
+            self.add(node, T("position"), Literal(n, datatype=XSD.integer))
+            self.add(node, T("target"), self.uris.concept("RECOMMENDATION_TARGETS", rec.target))
+            if rec.number is not None:
+                self.add(node, T("printedNumber"), Literal(rec.number, datatype=XSD.integer))
+            if rec.priority:
+                self.add(node, T("priority"), Literal(rec.priority))
+            if rec.theme:
+                self.add(node, T("theme"), Literal(rec.theme))
+            self.add(node, T("text"), Literal(rec.text))
+            if rec.framework_reference:
+                ref = self.uris.concept("NATIONAL_FRAMEWORK", rec.framework_reference)
+                self.add(node, T("frameworkReference"), ref)
+
+    def findings(self) -> None:
+        for list_key in vocab.FINDING_LISTS:
+            items = getattr(self.report, list_key) or []
+            for n, item in enumerate(items, 1):
+                node = self.part(list_key.replace("_", "-"), n)
+                self.fact(node, "Finding", item.evidence)
+                self.add(self.inspection, self.T("hasFinding"), node)
+                self.add(node, self.T("findingList"), self.uris.concept("FINDING_LISTS", list_key))
+                self.add(node, self.T("position"), Literal(n, datatype=XSD.integer))
+                self.add(node, self.T("text"), Literal(item.text))
+
+    def previous_inspections(self) -> None:
+        for n, prev in enumerate(self.report.previous_inspection or [], 1):
+            node = self.part("previous-inspection", n)
+            self.fact(node, "PreviousInspectionStatement", prev.evidence)
+            self.add(self.inspection, self.T("hasPreviousInspectionStatement"), node)
+            self.add(node, self.T("position"), Literal(n, datatype=XSD.integer))
+            self.add(node, self.T("statedMonth"), Literal(prev.date, datatype=XSD.gYearMonth))
+            self.add(node, self.T("grade"), self.uris.concept("GRADES", prev.judgement))
+            if prev.area:
+                self.add(node, self.T("statedArea"), Literal(prev.area))
+
+    def statistics(self) -> None:
+        T = self.T
+        for n, stat in enumerate(self.report.statistics or [], 1):
+            node = self.part("statistic", f"{n}-{stat.measure}")
+            self.fact(node, "Statistic", stat.evidence)
+            self.add(self.inspection, T("hasStatistic"), node)
+            self.add(node, T("measure"), self.uris.concept("STATISTIC_MEASURES", stat.measure))
+            self.add(node, T("unit"), self.uris.concept("STATISTIC_UNITS", stat.unit))
+            self.add(node, T("value"), Literal(str(stat.value), datatype=XSD.decimal))
+            if stat.as_of:
+                self.add(node, T("asOf"), _date(stat.as_of))
+
+
+def authority_triples(authority: Authority, uris: Uris) -> list[Triple]:
+    """Reference facts of one authority: name, codes, and GSS codes with their validity."""
+    T = uris.term
+    node = uris.authority(authority.urn)
+    triples: list[Triple] = [
+        (node, RDF.type, T("LocalAuthority")),
+        (node, SKOS.prefLabel, Literal(authority.name, lang="en")),
+        (node, RDFS.label, Literal(authority.name, lang="en")),
+        (node, T("ofstedUrn"), Literal(authority.urn)),
+        (node, T("region"), Literal(authority.region)),
+    ]
+    if authority.dfe_code:
+        triples.append((node, T("dfeCode"), Literal(authority.dfe_code)))
+    for gss in authority.gss_codes:
+        code = uris.authority_code(authority.urn, gss.code)
+        triples += [
+            (node, T("hasGssCode"), code),
+            (code, RDF.type, T("GssCodeAssignment")),
+            (code, T("gssCode"), Literal(gss.code)),
+            (code, T("statisticalArea"), statistical_geography(gss.code)),
+        ]
+        if gss.valid_from:
+            triples.append((code, SCHEMA.validFrom, _date(gss.valid_from)))
+        if gss.valid_to:
+            triples.append((code, SCHEMA.validThrough, _date(gss.valid_to)))
+    return triples
+
+
+def reference_graph(uris: Uris) -> Graph:
+    """Every authority of the reference data, and Ofsted itself."""
+    graph = bind_prefixes(Graph(), uris)
+    ofsted = uris.ofsted()
+    graph.add((ofsted, RDF.type, ORG.Organization))
+    graph.add((ofsted, SKOS.prefLabel, Literal("Ofsted", lang="en")))
+    graph.add((ofsted, RDFS.label, Literal("Ofsted", lang="en")))
+    for authority in authorities().values():
+        graph.addN((s, p, o, graph) for s, p, o in authority_triples(authority, uris))
+    return graph
+
+
+def report_triples(report: Report, uris: Uris, context: QuoteContext | None = None) -> list[Triple]:
+    return ReportGraphBuilder(report, uris, context).build()
+
+
+def report_graph(report: Report, uris: Uris, context: QuoteContext | None = None) -> Graph:
+    """The graph of one report (not yet typed by inference; see reasoning.py)."""
+    graph = bind_prefixes(Graph(), uris)
+    graph.addN((s, p, o, graph) for s, p, o in report_triples(report, uris, context))
+    return graph

@@ -1,0 +1,96 @@
+"""OWL-RL inference, bounded: owlrl closes the ontology once; its consequences for instance data
+are applied per graph by a few fixed rules.
+
+A full owlrl closure of a report graph plus the ontology costs about 0.7 s per report and grows
+quickly with graph size (docs/graph.md has the measurements). The instance-level consequences our
+ontology actually has are few: class hierarchy (rdfs:subClassOf), property hierarchy
+(rdfs:subPropertyOf), owl:inverseOf, and rdfs:domain/rdfs:range typing. owlrl computes the
+TBox closure once (the ontology alone is small); `infer` then applies exactly those four rules
+to a data graph in one pass. tests/test_graph_reasoning.py checks that the result matches
+owlrl's full closure on those rules for a real report graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+
+import owlrl
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from .ontology import ontology_graph
+
+# Classes every resource belongs to under OWL-RL; stating them adds nothing.
+_TRIVIAL = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Class, OWL.Class}
+
+
+@dataclass
+class TBoxRules:
+    superclasses: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    superproperties: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    inverses: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    domains: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    ranges: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+
+
+def closed_ontology(base: str | None = None) -> Graph:
+    """The ontology with its own OWL-RL closure (computed by owlrl; small: ~1 s once)."""
+    closure = Graph()
+    closure += ontology_graph(base)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    return closure
+
+
+@cache
+def tbox_rules(base: str | None = None) -> TBoxRules:
+    closure = closed_ontology(base)
+    rules = TBoxRules()
+
+    def named(*terms: object) -> bool:
+        return all(isinstance(t, URIRef) and not isinstance(t, BNode) for t in terms)
+
+    for sub, sup in closure.subject_objects(RDFS.subClassOf):
+        if named(sub, sup) and sub != sup and sup not in _TRIVIAL:
+            rules.superclasses[sub].add(sup)
+    for sub, sup in closure.subject_objects(RDFS.subPropertyOf):
+        if named(sub, sup) and sub != sup:
+            rules.superproperties[sub].add(sup)
+    for p, q in closure.subject_objects(OWL.inverseOf):
+        if named(p, q):
+            rules.inverses[p].add(q)
+            rules.inverses[q].add(p)
+    for p, d in closure.subject_objects(RDFS.domain):
+        if named(p, d) and d not in _TRIVIAL:
+            rules.domains[p].add(d)
+    for p, r in closure.subject_objects(RDFS.range):
+        if named(p, r) and r not in _TRIVIAL:
+            rules.ranges[p].add(r)
+    return rules
+
+
+def infer(data: Graph, base: str | None = None) -> Graph:
+    """The triples the ontology entails for `data` that `data` does not state (a new graph)."""
+    rules = tbox_rules(base)
+    inferred: set[tuple[URIRef, URIRef, URIRef]] = set()
+    types: set[tuple[URIRef, URIRef]] = set()
+    for s, p, o in data:
+        if p == RDF.type:
+            types.add((s, o))
+            continue
+        for q in rules.superproperties.get(p, ()):
+            inferred.add((s, q, o))
+        if isinstance(o, URIRef):
+            for q in rules.inverses.get(p, ()):
+                inferred.add((o, q, s))
+            types.update((o, c) for c in rules.ranges.get(p, ()))
+        types.update((s, c) for c in rules.domains.get(p, ()))
+    for node, cls in list(types):
+        types.update((node, sup) for sup in rules.superclasses.get(cls, ()))
+    inferred.update((node, RDF.type, cls) for node, cls in types)
+    out = Graph()
+    for triple in inferred:
+        if triple not in data:
+            out.add(triple)
+    return out
