@@ -81,6 +81,7 @@ def strip_markup(text: str) -> str:
     """Markdown and HTML to plain lines: headings, emphasis, links, tables, tags, entities."""
     text = re.sub(r"<sup>\s*\d+\s*</sup>", "", text, flags=re.I)
     text = re.sub(r"<script\b.*?</script>|<style\b.*?</style>", "", text, flags=re.I | re.S)
+    text = "\n".join(_table_row(line) for line in text.split("\n"))
     text = re.sub(r"<br\s*/?>|</p>\s*<p[^>]*>", "\n", text, flags=re.I)
     text = re.sub(r"</?(p|div|li|ul|ol|tr|h\d)\b[^>]*>", "\n", text, flags=re.I)
     text = re.sub(r"</t[dh]>", "\t", text, flags=re.I)
@@ -88,14 +89,9 @@ def strip_markup(text: str) -> str:
     out = []
     for line in text.split("\n"):
         stripped = line.strip()
-        if re.fullmatch(r"\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?", stripped):
-            continue  # table separator row
         if re.fullmatch(r"-{3,}|\*{3,}|_{3,}", stripped):
             out.append("")  # horizontal rule
             continue
-        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
-            cells = [c.strip() for c in stripped[1:-1].split("|")]
-            line = "\t".join(c for c in cells if c)
         line = re.sub(r"^\s{0,3}#{1,6}\s+", "", line)
         line = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", line)
         line = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", lambda m: m.group(1) or m.group(2), line)
@@ -103,6 +99,31 @@ def strip_markup(text: str) -> str:
         line = re.sub(r"\\([*_#\[\]()`\\|-])", r"\1", line)
         out.append(line)
     return html.unescape("\n".join(out))
+
+
+_TABLE_SEPARATOR = re.compile(r"\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?|\|\s*:?-+:?\s*\|")
+
+
+def _table_row(line: str) -> str:
+    """A Markdown table row as tab-separated cells, one line per row.
+
+    Done before HTML tags become line breaks: SIF reports in Markdown put '<p><b>area</b></p> |
+    <p><b>grade</b></p>' in one row, and the area and its grade must stay on one line. Paragraphs
+    inside one cell (a whole summary) become lines of their own. Separator rows ('|--|---|',
+    dashes of any length) and empty rows are dropped.
+    """
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+        return line
+    if _TABLE_SEPARATOR.fullmatch(stripped):
+        return ""
+    cells = []
+    for cell in stripped[1:-1].split("|"):
+        cell = re.sub(r"</p>\s*<p[^>]*>|<br\s*/?>", "\n", cell, flags=re.I)
+        cell = re.sub(r"</?p\b[^>]*>", "", cell, flags=re.I).strip()
+        if cell:
+            cells.append(cell)
+    return "\t".join(cells)
 
 
 def _normalise_characters(text: str) -> str:

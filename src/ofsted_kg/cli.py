@@ -43,6 +43,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0 if not result.differences and not result.missing_docs else 1
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .web.config import WebConfig
+    from .web.server import serve
+
+    config = WebConfig.from_env(
+        query_timeout=args.timeout,
+        query_workers=args.query_workers,
+        max_result_bytes=args.max_result_bytes,
+        write_token=args.write_token,
+        allowed_services=tuple(args.allow_service),
+        allow_private_services=args.allow_private_services,
+    )
+    serve(args.store, args.host, args.port, args.threads, config, args.trusted_proxy)
+    return 0
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
     from .store import open_store
@@ -161,6 +177,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="print every difference")
     p.set_defaults(func=_cmd_compare)
 
+    p = sub.add_parser("serve", help="serve the store: SPARQL endpoint, named queries, query page")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--store", help="store path or URL (default: $OFSTED_KG_STORE or var/store)")
+    p.add_argument("--threads", type=int, default=8, help="waitress request threads (default 8)")
+    p.add_argument("--query-workers", type=int, help="query worker processes (default 2)")
+    p.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
+    p.add_argument("--max-result-bytes", type=int, help="largest result sent (default 50 MiB)")
+    p.add_argument(
+        "--write-token", help="enable writes for this bearer token (or $OFSTED_KG_WRITE_TOKEN)"
+    )
+    p.add_argument(
+        "--allow-service",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="allow SERVICE/LOAD to this endpoint URL (repeatable; default: none)",
+    )
+    p.add_argument(
+        "--allow-private-services",
+        action="store_true",
+        help="let allow-listed endpoints be on private/loopback addresses",
+    )
+    p.add_argument(
+        "--trusted-proxy",
+        metavar="ADDRESS",
+        help="address of a reverse proxy whose X-Forwarded-* headers are believed",
+    )
+    p.set_defaults(func=_cmd_serve)
     p = sub.add_parser("build", help="build report files into the knowledge graph store")
     p.add_argument("sources", nargs="+", help="report files or folders")
     _store_options(p)

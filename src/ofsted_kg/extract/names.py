@@ -46,7 +46,10 @@ _AUTHORITY_PREFIXES = re.compile(
 _AUTHORITY_SUFFIXES = re.compile(
     r"\s+(?:Metropolitan\s+Borough\s+Council|Metropolitan\s+District\s+Council|"
     r"County\s+Borough\s+Council|Borough\s+Council|City\s+Council|County\s+Council|"
-    r"District\s+Council|Unitary\s+Authority|Council|City)$",
+    r"District\s+Council|Unitary\s+Authority|Council|City|"
+    # An LSCB review names the board ("Surrey Safeguarding Children Board") and a title may wrap
+    # "Doncaster Metropolitan Borough" / "Council": both reduce to the authority's name.
+    r"(?:Local\s+)?Safeguarding\s+Children\s+Board|Metropolitan\s+Borough)$",
     re.I,
 )
 

@@ -25,6 +25,7 @@ GRAPH_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
 }

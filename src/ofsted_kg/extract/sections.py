@@ -1,0 +1,204 @@
+"""Headings and numbered paragraphs of a cleaned report, read line by line.
+
+The 2013-2018 reports number every paragraph in one sequence that runs through
+recommendations, strengths and findings alike ("1." ... "12." recommendations, "13." ... findings,
+"99." LSCB recommendations). A list is therefore bounded by headings, not by its numbers, and a
+heading must be told from a wrapped line of a paragraph. PDF text wraps sentences and puts blank
+lines inside paragraphs (page breaks), so a blank line never ends a paragraph: a heading is a
+short capitalised line without closing punctuation that follows a finished sentence (or another
+heading, or a blank line after one).
+
+These helpers work on `CleanText.folded` offsets so that evidence quotes the printed text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..clean import BULLET, CleanText
+
+# A heading is at most this long; longer lines are prose.
+MAX_HEADING = 90
+_NUMBERED = re.compile(r"[ \t]*(\d{1,3})\.[ \t]+(?=\S)")
+_SENTENCE_END = re.compile(r"""[.!?:;)'"]\s*$""")
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # offset of the first character of the line
+    end: int  # offset of the newline (or end of text)
+    text: str  # the line as in `folded`
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A numbered paragraph: its printed number and the span of its text (number excluded)."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class GroupedItem:
+    """A numbered item of a list with group headings: 'Priority and immediate action' / theme."""
+
+    number: int
+    priority: str | None
+    theme: str | None
+    start: int
+    end: int
+
+
+def iter_lines(folded: str, start: int = 0, end: int | None = None) -> Iterator[Line]:
+    end = len(folded) if end is None else end
+    position = start
+    while position < end:
+        line_end = folded.find("\n", position)
+        line_end = len(folded) if line_end < 0 or line_end > end else line_end
+        yield Line(position, line_end, folded[position:line_end])
+        position = line_end + 1
+
+
+def find_heading(folded: str, pattern: str, start: int = 0, end: int | None = None) -> Line | None:
+    """The first line in [start, end) whose whole stripped text matches `pattern` (case folded)."""
+    compiled = re.compile(pattern, re.I)
+    for line in iter_lines(folded, start, end):
+        if compiled.fullmatch(line.stripped):
+            return line
+    return None
+
+
+def numbered_start(line: Line) -> re.Match[str] | None:
+    return _NUMBERED.match(line.text)
+
+
+def looks_like_heading(line: Line, previous: Line | None) -> bool:
+    """A short capitalised line with no closing punctuation after a finished sentence."""
+    text = line.stripped
+    if not text or len(text) > MAX_HEADING or text.startswith(BULLET.strip()):
+        return False
+    if not text[0].isupper() or numbered_start(line) or re.search(r"[.,;]$", text):
+        return False
+    return (
+        previous is None
+        or bool(_SENTENCE_END.search(previous.text))
+        or _is_heading_shape(previous.stripped)
+    )
+
+
+def _is_heading_shape(text: str) -> bool:
+    return bool(text) and len(text) <= MAX_HEADING and text[0].isupper() and text[-1] not in ".,;"
+
+
+def numbered_paragraphs(folded: str, start: int, end: int) -> list[Numbered]:
+    """Numbered paragraphs in [start, end): each runs until the next number or a heading."""
+    found: list[Numbered] = []
+    current: tuple[int, int, int] | None = None  # number, text start, text end
+    previous: Line | None = None
+    for line in iter_lines(folded, start, end):
+        match = numbered_start(line)
+        if match:
+            if current:
+                found.append(Numbered(*current))
+            current = (int(match.group(1)), line.start + match.end(), line.end)
+        elif line.stripped and current:
+            if looks_like_heading(line, previous):
+                found.append(Numbered(*current))
+                current = None
+            else:
+                current = (current[0], current[1], line.end)
+        if line.stripped:
+            previous = line
+    if current:
+        found.append(Numbered(*current))
+    return found
+
+
+def grouped_numbered_list(
+    folded: str,
+    start: int,
+    end: int,
+    priority_heading: re.Pattern[str],
+    stop_heading: re.Pattern[str],
+) -> list[GroupedItem]:
+    """The numbered items after `start`, with the group and theme headings they sit under.
+
+    A heading matching `priority_heading` opens a priority group (and clears the theme); any
+    other heading followed by numbered items is a theme; a heading matching `stop_heading`, a
+    heading followed by prose, or a break in the numbering ends the list.
+    """
+    lines = [ln for ln in iter_lines(folded, start, end) if ln.stripped]
+    items: list[GroupedItem] = []
+    priority: str | None = None
+    theme: str | None = None
+    current: list[int] | None = None  # number, start, end
+    previous: Line | None = None
+
+    def close() -> None:
+        if current:
+            items.append(GroupedItem(current[0], priority, theme, current[1], current[2]))
+
+    for index, line in enumerate(lines):
+        match = numbered_start(line)
+        if match:
+            number = int(match.group(1))
+            if (current or items) and number != (current or [items[-1].number])[0] + 1:
+                break  # the numbering broke: this is no longer the list
+            close()
+            current = [number, line.start + match.end(), line.end]
+        elif looks_like_heading(line, previous):
+            heading = line.stripped
+            if stop_heading.search(heading):
+                break
+            if priority_heading.fullmatch(heading):
+                close()
+                current, priority, theme = None, heading, None
+            elif _next_is_numbered(lines, index):
+                close()
+                current, theme = None, heading
+            elif current or items:
+                break
+        elif current:
+            current[2] = line.end
+        previous = line
+    close()
+    return items
+
+
+def _next_is_numbered(lines: list[Line], index: int) -> bool:
+    for line in lines[index + 1 : index + 3]:
+        if numbered_start(line):
+            return True
+        if not looks_like_heading(line, lines[index]):
+            return False
+    return False
+
+
+def span_text(text: CleanText, start: int, end: int) -> str:
+    """The printed text of a span, whitespace folded."""
+    return " ".join(text.text[start:end].split())
+
+
+def flatten_with_offsets(
+    source: str, start: int = 0, end: int | None = None
+) -> tuple[str, list[int]]:
+    """Whitespace runs folded to one space with each character's offset."""
+    end = len(source) if end is None else end
+    chars: list[str] = []
+    offsets: list[int] = []
+    for position in range(start, end):
+        char = source[position]
+        if char.isspace():
+            if chars and chars[-1] == " ":
+                continue
+            char = " "
+        chars.append(char)
+        offsets.append(position)
+    return "".join(chars), offsets

@@ -1,0 +1,76 @@
+"""The web application: the SPARQL endpoint, the Graph Store Protocol, named queries over HTTP
+and the query page. `create_app(store, config)` is the app factory; `ofsted-kg serve` runs it
+under waitress."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, g, redirect, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from ..store.base import Store
+from .config import WebConfig
+from .services import Services, make_runner
+
+log = logging.getLogger(__name__)
+
+
+def _error_response(exc: HTTPException) -> Response:
+    """Errors as one plain-text line (the parser's message included), never a traceback."""
+    response = Response(
+        f"{exc.code} {exc.name}: {exc.description}\n",
+        status=exc.code,
+        content_type="text/plain; charset=utf-8",
+    )
+    if exc.code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ofsted-kg"'
+    if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+        response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+    return response
+
+
+def _unexpected(exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return Response(
+        "500 Internal Server Error: the server failed on this request; it has been logged\n",
+        status=500,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def create_app(store: Store, config: WebConfig | None = None) -> Flask:
+    config = config or WebConfig.from_env()
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, **config.extra)
+    app.extensions["ofsted_kg"] = Services(store, config, make_runner(store, config))
+
+    from . import describe, graph_store, named, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(describe.bp)
+    app.register_blueprint(graph_store.bp)
+    app.register_blueprint(named.bp)
+
+    app.context_processor(lambda: {"config_blueprints": app.blueprints})
+    app.register_error_handler(HTTPException, _error_response)
+    app.register_error_handler(Exception, _unexpected)
+
+    @app.after_request
+    def cors(response: Response) -> Response:
+        # Reads are public: let browser scripts on other sites use the endpoint. Writes are not
+        # given CORS headers, so a browser cannot send the token cross-site.
+        if request.method in ("GET", "HEAD", "OPTIONS") or g.get("sparql_kind") == "query":
+            response.headers["Access-Control-Allow-Origin"] = config.cors_origin
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        return response
+
+    @app.route("/")
+    def home() -> Response:
+        return redirect(url_for("sparql.endpoint"))
+
+    return app
+
+
+__all__ = ["create_app", "WebConfig"]

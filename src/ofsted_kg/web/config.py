@@ -1,0 +1,29 @@
+"""Server settings, with safe defaults: read-only, no outbound connections, bounded work."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+WRITE_TOKEN_ENV = "OFSTED_KG_WRITE_TOKEN"
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    query_timeout: float = 10.0  # seconds; the worker running a longer query is killed
+    query_workers: int = 2  # worker processes, i.e. queries running at once
+    max_result_bytes: int = 50 * 1024 * 1024  # larger results are refused (413), never cut
+    max_body_bytes: int = 16 * 1024 * 1024  # larger request bodies are refused (413)
+    write_token: str | None = None  # writes (Update, Graph Store PUT/POST/DELETE) need it
+    allowed_services: tuple[str, ...] = ()  # SERVICE / LOAD endpoints the operator allows
+    allow_private_services: bool = False  # allow-listed endpoints on private/loopback addresses
+    cors_origin: str = "*"  # Access-Control-Allow-Origin on read responses
+    queries_folder: str | None = None  # named queries (*.rq); None: the project's queries/
+    extra: dict = field(default_factory=dict)  # Flask settings passed through (e.g. TESTING)
+
+    @classmethod
+    def from_env(cls, **overrides) -> WebConfig:
+        """Defaults, the write token from $OFSTED_KG_WRITE_TOKEN, then explicit overrides."""
+        settings = {"write_token": os.environ.get(WRITE_TOKEN_ENV) or None}
+        settings.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**settings)

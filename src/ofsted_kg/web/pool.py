@@ -1,0 +1,203 @@
+"""Queries run in worker processes with a real deadline.
+
+pyoxigraph cannot cancel a running query, and a thread cannot be killed, so each query runs in one
+of a fixed number of worker processes (worker.py), each holding the store open read-only. A query
+that passes its time limit gets its worker killed (the query really stops, its memory is freed)
+and a fresh worker started in its place; other queries keep running in the other workers.
+
+A read-only RocksDB handle sees the store as it was when opened, so a worker reopens the store
+when it has changed: after a write through this server (a generation number sent with each job)
+or by another process such as `ofsted-kg build` (the store folder's modification times).
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from ..store.base import StoreError
+from . import sparql_text
+
+
+class QueryError(Exception):
+    """The query cannot be answered; `status` is the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    sparql: str
+    solutions_format: str  # media type for SELECT / ASK results
+    graph_format: str  # media type for CONSTRUCT / DESCRIBE results
+    boolean_format: str = "application/sparql-results+json"  # for ASK (CSV/TSV have no boolean)
+    bindings: Mapping[str, object] = field(default_factory=dict)
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    union_default_graph: bool = True
+    base_iri: str | None = None
+    local_graphs_only: tuple[str, ...] = ()  # graphs that must exist in the store (FROM clauses)
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen
+    conn: Connection
+
+
+def _package_root() -> str:
+    """The folder holding the ofsted_kg package, for the workers' import path."""
+    return str(Path(__file__).resolve().parents[2])
+
+
+class QueryPool:
+    """A fixed number of worker processes over one store folder."""
+
+    def __init__(self, store_path: Path, *, size: int, timeout: float, max_result_bytes: int):
+        self.store_path = Path(store_path)
+        self.timeout = timeout
+        self.max_result_bytes = max_result_bytes
+        self._generation = 0
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(self._start_worker())
+
+    def _start_worker(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_package_root(), env.get("PYTHONPATH")]))
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ofsted_kg.web.worker",
+                str(theirs.fileno()),
+                str(self.store_path),
+                str(self.max_result_bytes),
+            ],
+            pass_fds=(theirs.fileno(),),
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        worker = _Worker(process, Connection(ours.detach()))
+        with self._lock:
+            self._workers.append(worker)
+        return worker
+
+    def _stop(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.wait(5)
+        worker.conn.close()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker (its query really stops) and put a fresh one in its place."""
+        self._stop(worker)
+        with self._lock:
+            self._workers.remove(worker)
+            closed = self._closed
+        if not closed:
+            self._idle.put(self._start_worker())
+
+    def store_changed(self) -> None:
+        """Make the workers reopen the store before their next query."""
+        with self._lock:
+            self._generation += 1
+
+    def run(self, job: QueryJob, timeout: float | None = None) -> tuple[bytes, str]:
+        """Run `job`; return (body, media type) or raise QueryError (400, 413, 503, 504)."""
+        limit = self.timeout if timeout is None else timeout
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=limit)
+        except queue.Empty:
+            raise QueryError(
+                503, f"all query workers stayed busy for {limit:g} s; try again shortly"
+            ) from None
+        remaining = max(0.0, limit - (time.monotonic() - started))
+        try:
+            worker.conn.send((self._generation, job))
+            if not worker.conn.poll(remaining):
+                self._retire(worker)
+                raise QueryError(
+                    504,
+                    f"the query ran past this server's time limit of {limit:g} s and was "
+                    "stopped; narrow it or add LIMIT",
+                )
+            answer = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._retire(worker)
+            raise QueryError(503, f"the query worker stopped unexpectedly ({exc})") from None
+        self._idle.put(worker)
+        if answer[0] == "error":
+            raise QueryError(answer[1], answer[2])
+        return answer[1], answer[2]
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
+            self._stop(worker)
+
+
+class StoreRunner:
+    """For stores that are not folders on this machine (a remote SPARQL store): the query runs on a
+    thread and the request stops waiting at the deadline; the remote store enforces its own limits."""
+
+    def __init__(self, store, *, timeout: float, workers: int) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store = store
+        self.timeout = timeout
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
+
+    def _execute(self, job: QueryJob) -> tuple[bytes, str]:
+        missing = set(job.local_graphs_only) - set(self.store.named_graphs())
+        if missing:
+            raise QueryError(400, f"FROM <{sorted(missing)[0]}>: no such graph in this dataset")
+        result_format = job.solutions_format
+        if sparql_text.query_form(job.sparql) in ("CONSTRUCT", "DESCRIBE"):
+            result_format = job.graph_format
+        return self.store.query(
+            job.sparql,
+            result_format=result_format,
+            bindings=job.bindings,
+            default_graphs=list(job.default_graphs) or None,
+            named_graphs=list(job.named_graphs) or None,
+            union_default_graph=job.union_default_graph,
+        )
+
+    def run(self, job: QueryJob, timeout: float | None = None) -> tuple[bytes, str]:
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        limit = self.timeout if timeout is None else timeout
+        future = self._executor.submit(self._execute, job)
+        try:
+            return future.result(timeout=limit)
+        except FutureTimeout:
+            raise QueryError(504, f"the store did not answer within {limit:g} s") from None
+        except StoreError as exc:
+            raise QueryError(400, str(exc)) from None
+
+    def store_changed(self) -> None:
+        """Nothing cached here: every query goes to the store."""
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)

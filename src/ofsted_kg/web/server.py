@@ -1,0 +1,55 @@
+"""Run the app under waitress, a production WSGI server (threads; no Flask dev server).
+
+Threads (`--threads`) only receive requests and wait; queries run in the worker processes
+(`--query-workers`), so a few more threads than workers lets cheap requests (pages, errors,
+descriptions) through while every worker is busy.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import waitress
+
+from ..store import open_store
+from . import create_app
+from .config import WebConfig
+
+
+def serve(
+    store_location: str | None,
+    host: str,
+    port: int,
+    threads: int,
+    config: WebConfig,
+    trusted_proxy: str | None = None,
+) -> None:
+    # A server without a write token never writes: open the store read-only, so a build in
+    # another process can update it meanwhile (the query workers see the changes).
+    store = open_store(store_location, read_only=not config.write_token)
+    app = create_app(store, config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    print(
+        f"ofsted-kg: serving on http://{host}:{port}/sparql "
+        f"({'writes with the bearer token' if config.write_token else 'read-only'})",
+        flush=True,
+    )
+    try:
+        waitress.serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=config.max_body_bytes,
+            channel_timeout=max(30, int(config.query_timeout) + 10),
+            ident="ofsted-kg",
+            # Behind a TLS reverse proxy: believe its X-Forwarded-* headers (only from that
+            # address) so links and descriptions name the public https:// URL.
+            trusted_proxy=trusted_proxy,
+            trusted_proxy_headers="x-forwarded-proto x-forwarded-host x-forwarded-for"
+            if trusted_proxy
+            else None,
+        )
+    finally:
+        app.extensions["ofsted_kg"].runner.close()
+        store.close()

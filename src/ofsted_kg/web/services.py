@@ -1,0 +1,101 @@
+"""What the request handlers share: the store, the query runner and the settings."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask import abort, current_app, request
+
+from ..store.base import Store
+from ..store.embedded import EmbeddedStore
+from .config import WebConfig
+from .formats import GRAPH_TYPES, SOLUTION_TYPES
+from .pool import QueryJob, QueryPool, StoreRunner
+
+
+@dataclass
+class Services:
+    store: Store
+    config: WebConfig
+    runner: QueryPool | StoreRunner
+
+
+def make_runner(store: Store, config: WebConfig) -> QueryPool | StoreRunner:
+    if isinstance(store, EmbeddedStore):
+        return QueryPool(
+            store.path,
+            size=config.query_workers,
+            timeout=config.query_timeout,
+            max_result_bytes=config.max_result_bytes,
+        )
+    return StoreRunner(store, timeout=config.query_timeout, workers=config.query_workers)
+
+
+def services() -> Services:
+    return current_app.extensions["ofsted_kg"]
+
+
+def require_write_access() -> None:
+    """Writes need the operator's bearer token; without one configured, writes are off."""
+    token = services().config.write_token
+    if not token:
+        abort(403, "this server is read-only (the operator has not configured a write token)")
+    given = request.headers.get("Authorization", "")
+    scheme, _, credential = given.partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        credential.strip().encode(), token.encode()
+    ):
+        abort(401, "writing needs the header Authorization: Bearer <write token>")
+
+
+class PooledStore(Store):
+    """A Store whose queries go through the server's runner (deadline, size limit); everything
+    else goes to the real store. Lets library code written against Store (named queries) run with
+    the server's limits."""
+
+    def __init__(self, store: Store, runner: QueryPool | StoreRunner) -> None:
+        self._store = store
+        self._runner = runner
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        result_format: str,
+        bindings: Mapping[str, object] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = True,
+    ) -> tuple[bytes, str]:
+        job = QueryJob(
+            sparql,
+            solutions_format=result_format
+            if result_format in SOLUTION_TYPES
+            else SOLUTION_TYPES[0],
+            graph_format=result_format if result_format in GRAPH_TYPES else GRAPH_TYPES[0],
+            bindings=dict(bindings or {}),
+            default_graphs=tuple(default_graphs or ()),
+            named_graphs=tuple(named_graphs or ()),
+            union_default_graph=union_default_graph,
+        )
+        return self._runner.run(job)
+
+    def named_graphs(self) -> list[str]:
+        return self._store.named_graphs()
+
+    def replace_graph(self, graph: str, ntriples: bytes) -> None:
+        self._store.replace_graph(graph, ntriples)
+
+    def drop_graph(self, graph: str) -> None:
+        self._store.drop_graph(graph)
+
+    def graph_ntriples(self, graph: str) -> bytes:
+        return self._store.graph_ntriples(graph)
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def dump(self, media_type: str) -> bytes:
+        return self._store.dump(media_type)

@@ -1,0 +1,110 @@
+"""One query worker process: `python -m ofsted_kg.web.worker FD STORE MAX_BYTES`.
+
+It holds the store open read-only and answers QueryJobs received on the connection FD with
+("ok", body, media type) or ("error", status, message). Started and killed by pool.QueryPool; a
+separate interpreter (not fork) because the server has threads and an open RocksDB handle.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term
+from .pool import QueryError, QueryJob
+
+
+class _ResultTooLarge(Exception):
+    pass
+
+
+class _CappedBuffer:
+    """A write target that refuses to grow past `limit` bytes (results are never truncated)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _ResultTooLarge
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def store_fingerprint(path: Path) -> int:
+    """Changes whenever another process writes the store (RocksDB appends or adds files)."""
+    try:
+        return max((entry.stat().st_mtime_ns for entry in os.scandir(path)), default=0)
+    except OSError:
+        return 0
+
+
+def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]:
+    for graph in job.local_graphs_only:
+        if not store.contains_named_graph(ox.NamedNode(graph)):
+            raise QueryError(
+                400,
+                f"FROM <{graph}>: no such graph in this dataset; this endpoint only queries its "
+                "own graphs and never fetches remote data",
+            )
+    substitutions = {ox.Variable(k): to_oxigraph_term(v) for k, v in job.bindings.items()}
+    results = store.query(
+        job.sparql,
+        base_iri=job.base_iri,
+        use_default_graph_as_union=job.union_default_graph and not job.default_graphs,
+        default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,
+        named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
+        substitutions=substitutions or None,
+    )
+    if isinstance(results, ox.QueryTriples):
+        fmt = GRAPH_FORMATS[job.graph_format]
+    else:
+        is_boolean = isinstance(results, ox.QueryBoolean)
+        fmt = RESULT_FORMATS[job.boolean_format if is_boolean else job.solutions_format]
+    buffer = _CappedBuffer(max_bytes)
+    try:
+        results.serialize(buffer, format=fmt)
+    except _ResultTooLarge:
+        raise QueryError(
+            413,
+            f"the result is larger than this server's limit of {max_bytes} bytes; "
+            "add LIMIT/OFFSET to fetch it in pages",
+        ) from None
+    return b"".join(buffer.parts), fmt.media_type
+
+
+def serve(conn: Connection, path: Path, max_bytes: int) -> None:
+    store: ox.Store | None = None
+    seen: tuple[int, int] | None = None
+    while True:
+        try:
+            generation, job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            current = (generation, store_fingerprint(path))
+            if store is None or current != seen:
+                store = None  # release the old snapshot before opening the new one
+                store = ox.Store.read_only(str(path))
+                seen = current
+            conn.send(("ok", *execute(store, job, max_bytes)))
+        except QueryError as exc:
+            conn.send(("error", exc.status, exc.message))
+        except SyntaxError as exc:
+            conn.send(("error", 400, f"query syntax error: {exc}"))
+        except (OSError, ValueError, TypeError, RuntimeError) as exc:
+            conn.send(("error", 400, f"query failed: {exc}"))
+
+
+if __name__ == "__main__":
+    serve(Connection(int(sys.argv[1])), Path(sys.argv[2]), int(sys.argv[3]))

@@ -1,0 +1,71 @@
+"""Helpers for the web tests: a store with fixture data and a real waitress server on loopback."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyoxigraph as ox
+import waitress
+
+from ofsted_kg.store import EmbeddedStore
+from ofsted_kg.web import WebConfig, create_app
+
+FIXTURE = Path(__file__).parent / "data" / "web_fixture.ttl"
+FIXTURE_GRAPH = "http://example.org/graph/fixture"
+
+
+def fixture_store(path: Path) -> EmbeddedStore:
+    store = EmbeddedStore(path)
+    triples = ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
+    ntriples = ox.serialize(
+        [ox.Triple(q.subject, q.predicate, q.object) for q in triples],
+        format=ox.RdfFormat.N_TRIPLES,
+    )
+    store.replace_graph(FIXTURE_GRAPH, ntriples)
+    return store
+
+
+@dataclass
+class Running:
+    url: str  # http://127.0.0.1:PORT
+
+    @property
+    def sparql(self) -> str:
+        return f"{self.url}/sparql"
+
+    def request(
+        self, method: str, path: str, body: bytes | str | None = None, headers: dict | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One raw HTTP request (http.client adds no Content-Type of its own)."""
+        parts = urlsplit(self.url)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        try:
+            data = body.encode("utf-8") if isinstance(body, str) else body
+            conn.request(method, path, body=data, headers=headers or {})
+            response = conn.getresponse()
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.getheaders()},
+                response.read(),
+            )
+        finally:
+            conn.close()
+
+
+@contextmanager
+def running_server(store: EmbeddedStore, config: WebConfig) -> Iterator[Running]:
+    app = create_app(store, config)
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Running(f"http://127.0.0.1:{server.effective_port}")
+    finally:
+        server.close()
+        app.extensions["ofsted_kg"].runner.close()
