@@ -434,8 +434,11 @@ def build(
         else:
             stats.built += 1
             stats.triples_written += outcome.triples
+            # A partial report is loaded, and its warnings are named on its own line.
+            warned = outcome.warnings
             log(
                 f"[{done}/{len(tasks)}] built {outcome.name}: {outcome.triples} triples, {outcome.seconds:.2f} s"
+                + (f"; {len(warned)} warning(s), first: {warned[0]}" if warned else "")
             )
         stats.warnings += len(outcome.warnings)
 

@@ -20,6 +20,10 @@ PDF, TEXT, MARKDOWN, HTML = "pdf", "text", "markdown", "html"
 # Below this many characters of text per page a PDF has no usable text layer (a scan).
 MIN_CHARS_PER_PAGE = 40
 
+# Larger files are refused before they are read: the largest real report is under 2 MB, and a
+# file read whole, decoded and cleaned costs several times its size in memory.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
 
 class SourceError(Exception):
     """The file cannot be read as a report; the message is the reason, for the user."""
@@ -40,6 +44,11 @@ def read_document(path: str | Path) -> Document:
     """Read `path` (PDF, text, Markdown or HTML-ish text) into a Document, or raise SourceError."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError(
+                f"file too large ({size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
