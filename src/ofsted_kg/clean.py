@@ -160,7 +160,10 @@ def _normalise_line(line: str) -> str | None:
     if unmarked and unmarked[0] in _BULLET_GLYPHS:
         stripped = unmarked  # a bullet behind a stray, never-closed tag ('<ul ...>▪ text')
     if stripped and stripped[0] in _BULLET_GLYPHS:
-        return BULLET + stripped[1:].lstrip()
+        # A bullet glyph alone on its line carries nothing; as "- " it would become "-" when
+        # cleaned again (trailing space stripped), so clean-up would not be idempotent.
+        item = stripped[1:].strip()
+        return BULLET + item if item else ""
     if re.match(r"[-*]\s+\S", stripped):
         return BULLET + stripped[1:].lstrip()
     if re.fullmatch(r"\d{1,3}", stripped):

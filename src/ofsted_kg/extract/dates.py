@@ -96,6 +96,8 @@ def find_dates(text: str) -> list[DateMatch]:
         if iso:
             found.append(DateMatch(m.start(), m.end(), iso))
     for m in re.finditer(r"\b([0-3]?\d)/([01]?\d)/((?:19|20)\d\d)\b", text):
+        if not MIN_YEAR <= int(m.group(3)) <= MAX_YEAR:
+            continue  # the same range as written-out dates: no report falls outside it
         try:
             iso = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
         except ValueError:

@@ -61,10 +61,13 @@ _PREFIXED_NAMES = re.compile(r"^(?:the\s+)?(City\s+of\s+London)\b", re.I)
 def plain_authority_name(raw: str) -> str:
     """'Somerset County Council' -> 'Somerset'; 'London Borough of Barnet' -> 'Barnet'."""
     name = " ".join(raw.split()).strip(" ,.")
-    kept = _PREFIXED_NAMES.match(name)
-    if kept:
-        return kept.group(1)
-    for _ in range(2):
-        name = _AUTHORITY_PREFIXES.sub("", name)
-        name = _AUTHORITY_SUFFIXES.sub("", name)
-    return name
+    # Styles are removed until none is left (each pass removes one at each end), so that the
+    # result is a fixed point: a plain name stays as it is when cleaned again.
+    while True:
+        kept = _PREFIXED_NAMES.match(name)
+        if kept:
+            return kept.group(1)
+        shorter = _AUTHORITY_SUFFIXES.sub("", _AUTHORITY_PREFIXES.sub("", name)).strip(" ,.")
+        if shorter == name:
+            return name
+        name = shorter
