@@ -4,6 +4,7 @@ library function and turns its outcome into output and an exit code."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -61,13 +62,16 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
-    from .store import open_store
+    from .store import StoreError, open_store
 
     store = open_store(args.store)
     try:
         stats = build(args.sources, store, base=args.base, prune=args.prune, workers=args.workers)
-    finally:
-        store.close()
+    except StoreError:
+        with contextlib.suppress(StoreError):  # report the write error, not a second flush error
+            store.close()
+        raise
+    store.close()
     print(stats.summary(), file=sys.stderr)
     return 0
 
@@ -241,9 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .store import StoreError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except StoreError as exc:  # a full disk, a read-only or locked store: one line, no traceback
+        print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("ofsted-kg: interrupted", file=sys.stderr)
         return 130

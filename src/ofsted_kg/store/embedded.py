@@ -53,6 +53,7 @@ def to_oxigraph_term(value: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 class EmbeddedStore(Store):
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if read_only:
                 self._store = ox.Store.read_only(str(path))
@@ -112,11 +113,21 @@ class EmbeddedStore(Store):
         return results.serialize(format=fmt), fmt.media_type
 
     def update(self, sparql: str) -> None:
-        self._store.update(sparql)
+        # A full disk or a read-only location fails the write; the update is one transaction,
+        # so the store keeps its previous state and the caller gets one plain reason.
+        try:
+            self._store.update(sparql)
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store at {self.path}: {exc}") from None
 
     def dump(self, media_type: str) -> bytes:
         fmt = GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_QUADS)
         return self._store.dump(format=fmt)
 
     def close(self) -> None:
-        self._store.flush()
+        if self.read_only:
+            return  # pyoxigraph refuses to flush a read-only instance; it has nothing to write
+        try:
+            self._store.flush()
+        except OSError as exc:
+            raise StoreError(f"cannot write to the store at {self.path}: {exc}") from None
