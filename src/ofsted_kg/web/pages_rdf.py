@@ -48,5 +48,6 @@ def serialize(topic: str, document: str, media_type: str) -> bytes:
     if media_type in (TURTLE, RDFXML):
         prefixes = project_prefixes(uris())
         prefixes["foaf"] = "http://xmlns.com/foaf/0.1/"
+        prefixes.pop("id")  # local names with slashes would need escapes
         options["prefixes"] = prefixes
     return ox.serialize(ordered, format=OX_FORMATS[media_type], **options)
