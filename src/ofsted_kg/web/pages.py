@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from rdflib.namespace import OWL
 
 from .. import export as exporter
 from ..ontology import SCHEMA
@@ -29,6 +30,7 @@ from .pages_views import (
     incoming_page,
     inspection_view,
     inspections_where,
+    ontology_view,
     person_view,
     quotes,
 )
@@ -119,6 +121,8 @@ def _html(topic: str, document: str, alternates: list) -> str:
         kind, context = "inspection", inspection_view(topic)
     elif str(SCHEMA.Person) in type_uris:
         kind, context = "person", person_view(topic)
+    elif str(OWL.Ontology) in type_uris:
+        kind, context = "ontology", ontology_view()
     return render_template(
         "pages_resource.html",
         topic=topic,

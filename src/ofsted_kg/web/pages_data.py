@@ -159,7 +159,8 @@ STANDARD_LABELS: dict[str, str] = {
 def _ontology_labels(base: str) -> dict[str, str]:
     graph = ontology_graph(base)
     labels: dict[str, str] = {}
-    for predicate in (RDFS.label, SKOS.prefLabel):  # prefLabel wins
+    # rdfs:label wins: a scheme may share its URI with a property (ofsted:grade is both).
+    for predicate in (SKOS.prefLabel, RDFS.label):
         for subject, label in graph.subject_objects(predicate):
             if isinstance(subject, URIRef):
                 labels[str(subject)] = str(label)

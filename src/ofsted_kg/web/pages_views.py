@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rdflib.namespace import RDF
+from rdflib import URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .. import vocab
+from ..ontology import ontology_graph
 from .pages_data import LABEL_PATH, Node, curie, iri, labels, select, uris, values
 from .pages_paths import href
 
@@ -444,4 +446,44 @@ def person_view(topic: str) -> dict:
             PersonLink(href(r["other"].value), r["name"].value, "", r["together"].value)
             for r in colleagues
         ],
+    }
+
+
+@dataclass
+class TermEntry:
+    href: str
+    label: str
+    comment: str
+    name: str
+
+
+def ontology_view() -> dict:
+    """The ontology's classes, properties and concept schemes, from the ontology graph in memory
+    (the same graph the build loads into the store)."""
+    graph = ontology_graph(uris().base)
+    namespace = str(uris().DEF)
+
+    def entries(kind: URIRef, label_property: URIRef = RDFS.label) -> list[TermEntry]:
+        found = [
+            TermEntry(
+                href(str(term)),
+                str(graph.value(term, label_property) or local(str(term))),
+                str(graph.value(term, RDFS.comment) or ""),
+                str(term)[len(namespace) :],
+            )
+            for term in set(graph.subjects(RDF.type, kind))
+            if str(term).startswith(namespace)
+        ]
+        return sorted(found, key=lambda e: e.label.lower())
+
+    return {
+        "sections": [
+            ("Classes", entries(OWL.Class)),
+            ("Object properties", entries(OWL.ObjectProperty)),
+            ("Datatype properties", entries(OWL.DatatypeProperty)),
+            (
+                "Controlled vocabularies (SKOS concept schemes)",
+                entries(SKOS.ConceptScheme, SKOS.prefLabel),
+            ),
+        ]
     }
