@@ -21,3 +21,13 @@ if not SHARED.is_dir():  # CI clones the repo with ../shared beside it; say so p
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def graph_store(tmp_path_factory: pytest.TempPathFactory):
+    """The seeds (their gold facts) and a few PDFs (real extraction), built once per session."""
+    from graph_fixtures import build_fixture_store
+
+    built = build_fixture_store(tmp_path_factory.mktemp("graph-store"))
+    yield built
+    built.store.close()

@@ -237,15 +237,20 @@ class Linker:
                     self.add(URIRef(current), self.T("previousInspection"), URIRef(earlier[2]))
         query = (
             _prefixes(self.uris)
-            + """SELECT DISTINCT ?statement ?inspection ?authority ?month WHERE {
+            + """SELECT DISTINCT ?statement ?inspection ?authority ?when WHERE {
             ?inspection ofsted:hasPreviousInspectionStatement ?statement ;
                         ofsted:inspectedAuthority ?authority .
-            ?statement ofsted:statedMonth ?month }"""
+            ?statement ofsted:statedDate ?when }"""
         )
         for r in _rows(self.store, query):
-            for start, end, other in by_authority.get(r["authority"], []):
-                if other != r["inspection"] and start[:7] <= r["month"] <= end[:7]:
-                    self.add(URIRef(r["statement"]), self.T("refersTo"), URIRef(other))
+            when = r["when"]  # YYYY-MM or YYYY: compare dates at the stated precision
+            candidates = {
+                other
+                for start, end, other in by_authority.get(r["authority"], [])
+                if other != r["inspection"] and start[: len(when)] <= when <= end[: len(when)]
+            }
+            if len(candidates) == 1:  # only an unambiguous match is a link
+                self.add(URIRef(r["statement"]), self.T("refersTo"), URIRef(candidates.pop()))
 
 
 def _display_name(group: list[Mention]) -> str:

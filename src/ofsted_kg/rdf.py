@@ -261,7 +261,8 @@ class ReportGraphBuilder:
             self.fact(node, "PreviousInspectionStatement", prev.evidence)
             self.add(self.inspection, self.T("hasPreviousInspectionStatement"), node)
             self.add(node, self.T("position"), Literal(n, datatype=XSD.integer))
-            self.add(node, self.T("statedMonth"), Literal(prev.date, datatype=XSD.gYearMonth))
+            precision = XSD.gYear if len(prev.date) == 4 else XSD.gYearMonth
+            self.add(node, self.T("statedDate"), Literal(prev.date, datatype=precision))
             self.add(node, self.T("grade"), self.uris.concept("GRADES", prev.judgement))
             if prev.area:
                 self.add(node, self.T("statedArea"), Literal(prev.area))

@@ -1,0 +1,136 @@
+"""URIs, authority resolution and the ontology's agreement with vocab.py."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from ofsted_kg import vocab
+from ofsted_kg.authorities import resolve
+from ofsted_kg.ontology import (
+    ONTOLOGY_DIR,
+    REPO,
+    model_markdown,
+    ontology_graph,
+    vocabulary_graph,
+)
+from ofsted_kg.uris import BASE_ENV, SCHEMES, Uris, slug
+
+
+def test_uri_patterns_follow_the_public_sector_layout() -> None:
+    uris = Uris("https://kg.test")
+    assert str(uris.authority("80528")) == "https://kg.test/id/local-authority/80528"
+    inspection = uris.inspection("80528", "2017-06-12")
+    assert str(inspection) == "https://kg.test/id/inspection/80528/2017-06-12"
+    assert str(uris.inspection_part(inspection, "recommendation", 3)).endswith(
+        "/2017-06-12/recommendation/3"
+    )
+    assert str(uris.inspector("Emmy  Tomsett")) == "https://kg.test/id/person/emmy-tomsett"
+    assert str(uris.source("ab" * 32)).endswith("/id/source/" + "ab" * 32)
+    assert str(uris.term("Inspection")) == "https://kg.test/def/ofsted/Inspection"
+    assert str(uris.concept("GRADES", "good")) == "https://kg.test/def/ofsted/grade/good"
+    assert str(uris.report_graph("ff")).startswith("https://kg.test/doc/")
+
+
+def test_base_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(BASE_ENV, "http://other.example/kg/")
+    assert str(Uris().authority("1")) == "http://other.example/kg/id/local-authority/1"
+    assert Uris("https://explicit.example/").base == "https://explicit.example/"
+
+
+def test_slugs_ignore_case_accents_and_punctuation() -> None:
+    assert slug("Zoë  O'Brien-Smith") == "zoe-o-brien-smith"
+    assert slug("ZOE O BRIEN SMITH") == "zoe-o-brien-smith"
+
+
+@pytest.mark.parametrize(
+    ("printed", "urn"),
+    [
+        ("Somerset County Council", "80555"),
+        ("Somerset Council", "80555"),
+        ("Somerset", "80555"),
+        ("Bournemouth, Christchurch and Poole", "2532287"),
+        ("Bournemouth, Christchurch & Poole", "2532287"),
+        ("Bradford", "80449"),
+        ("City of Bradford Metropolitan District Council", "80449"),
+        ("City of London", "80450"),
+        ("London Corporation", "80450"),
+        ("Hull", "80477"),
+        ("Kingston upon Hull City Council", "80477"),
+        ("East Riding", "80466"),
+        ("East Riding of Yorkshire Council", "80466"),
+        ("North Somerset", "80528"),
+        ("Bath and North East Somerset", "80427"),
+    ],
+)
+def test_authority_name_variants_resolve_to_one_urn(printed: str, urn: str) -> None:
+    authority = resolve(printed)
+    assert authority is not None and authority.urn == urn
+
+
+def test_unknown_authority_is_not_guessed() -> None:
+    assert resolve("Atlantis") is None
+    assert resolve("") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "day", "gss"),
+    [
+        ("Somerset", "2015-01-20", "E10000027"),
+        ("Somerset", "2023-03-31", "E10000027"),
+        ("Somerset", "2023-04-01", "E06000066"),
+        ("Barnsley", "2023-09-11", "E08000016"),
+        ("Barnsley", "2025-06-01", "E08000038"),
+        ("Bournemouth, Christchurch and Poole", "2021-12-06", "E06000058"),
+        ("Northamptonshire", "2019-06-01", "E10000021"),
+        ("Cumbria", "2022-01-01", "E10000006"),
+    ],
+)
+def test_gss_code_is_the_one_valid_on_the_day(name: str, day: str, gss: str) -> None:
+    authority = resolve(name)
+    assert authority is not None
+    assert authority.gss_on(day) == gss
+    assert all(g.code.startswith(("E06", "E08", "E09", "E10")) for g in authority.gss_codes)
+    assert len(authority.dfe_code) == 3
+
+
+def test_vocab_ttl_is_generated_from_vocab_py() -> None:
+    on_disk = Graph().parse(ONTOLOGY_DIR / "vocab.ttl")
+    assert isomorphic(on_disk, vocabulary_graph(Uris("https://ofsted-kg.example/"))), (
+        "ontology/vocab.ttl is stale: run `python -m ofsted_kg.ontology`"
+    )
+
+
+def test_every_vocab_key_is_a_concept_and_every_concept_a_vocab_key() -> None:
+    g = ontology_graph()
+    uris = Uris()
+    for name in SCHEMES:
+        scheme = uris.scheme(name)
+        in_ontology = {str(g.value(c, SKOS.notation)) for c in g.subjects(SKOS.inScheme, scheme)}
+        assert in_ontology == set(getattr(vocab, name)), name
+
+
+def test_every_own_term_is_documented() -> None:
+    g = ontology_graph()
+    ns = str(Uris().DEF)
+    properties = set(g.subjects(RDF.type, OWL.ObjectProperty)) | set(
+        g.subjects(RDF.type, OWL.DatatypeProperty)
+    )
+    assert len(properties) > 40
+    for term in properties:
+        assert str(term).startswith(ns)
+        for required in (RDFS.label, RDFS.comment, RDFS.domain, RDFS.range):
+            assert g.value(term, required) is not None, f"{term} lacks {required}"
+    for cls in g.subjects(RDF.type, OWL.Class):
+        assert g.value(cls, RDFS.label) and g.value(cls, RDFS.comment), cls
+    ontology = next(g.subjects(RDF.type, OWL.Ontology))
+    assert g.value(ontology, OWL.versionInfo) is not None
+    assert g.value(ontology, DCTERMS.description) is not None
+
+
+def test_model_doc_is_generated_from_the_ontology() -> None:
+    on_disk = (REPO / "docs" / "MODEL.md").read_text(encoding="utf-8")
+    assert on_disk == model_markdown(), "docs/MODEL.md is stale: run `python -m ofsted_kg.ontology`"
+    assert "`ofsted:inspectedAuthority`" in on_disk and "```mermaid" in on_disk

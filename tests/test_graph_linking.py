@@ -1,0 +1,122 @@
+"""Identity rules of the linking step, on small hand-made reports in a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Literal
+from rdflib.namespace import PROV, SKOS
+
+from ofsted_kg.linking import link, name_key
+from ofsted_kg.ontology import ORG
+from ofsted_kg.rdf import report_graph
+from ofsted_kg.records import Evidence, Period, PersonMention, Report, TextFact
+from ofsted_kg.store import EmbeddedStore
+from ofsted_kg.uris import Uris
+
+U = Uris()
+EV = Evidence(1, "quoted")
+
+
+def letter(n: int, authority: str, start: str, inspectors: list[str], officials=()) -> Report:
+    return Report(
+        doc=f"letter-{n}.txt",
+        sha256=f"{n:064x}",
+        format="text",
+        page_count=1,
+        kind="focused_visit",
+        local_authority=TextFact(authority, EV),
+        inspection_dates=[Period(start, start, EV)],
+        inspectors=[PersonMention(name, "inspector", EV) for name in inspectors],
+        officials=[PersonMention(name, role, EV) for name, role in officials],
+    )
+
+
+def linked(tmp_path: Path, reports: list[Report]):
+    store = EmbeddedStore(tmp_path / "store")
+    for report in reports:
+        graph = report_graph(report, U)
+        store.replace_graph(
+            str(U.report_graph(report.sha256)), graph.serialize(format="nt", encoding="utf-8")
+        )
+    return link(store, U)
+
+
+def persons(graph) -> dict[str, set[str]]:
+    """person -> names as printed of the mentions pointing at it (read from the mention IRIs)."""
+    found: dict[str, set[str]] = {}
+    for mention, person in graph.subject_objects(PROV.agent):
+        found.setdefault(str(person), set()).add(str(mention).rsplit("/", 1)[-1])
+    return found
+
+
+def test_names_are_normalised_before_matching() -> None:
+    assert name_key("Ms Sheila  Smith") == name_key("sheila smith") == "sheila-smith"
+    assert name_key("Emmy Tomsett HMI") == name_key("Emmy Tomsett, Her Majesty's Inspector")
+
+
+def test_nickname_variants_merge_only_with_a_shared_colleague(tmp_path: Path) -> None:
+    graph = linked(
+        tmp_path,
+        [
+            letter(1, "Somerset", "2019-01-07", ["Andy Smith", "Jo Bloggs"]),
+            letter(2, "Barnsley", "2021-03-01", ["Andrew Smith", "Jo Bloggs"]),
+            letter(3, "Bradford", "2022-05-09", ["Mike Jones", "Pat Kay"]),
+            letter(4, "Hull", "2023-06-12", ["Michael Jones", "Sam Lee"]),
+        ],
+    )
+    people = persons(graph)
+    andrew = str(U.inspector("Andrew Smith"))
+    assert people[andrew] == {"andy-smith-inspector", "andrew-smith-inspector"}
+    evidence = {
+        str(o) for o in graph.objects(U.inspector("Andrew Smith"), U.term("identityEvidence"))
+    }
+    assert evidence == {"'Andy Smith' and 'Andrew Smith' both inspected with Jo Bloggs"}
+    rule = U.concept("IDENTITY_RULES", "nickname_with_evidence")
+    assert (U.inspector("Andrew Smith"), U.term("identityRule"), rule) in graph
+    # No shared colleague: Mike Jones and Michael Jones stay two people.
+    assert str(U.inspector("Mike Jones")) in people and str(U.inspector("Michael Jones")) in people
+
+
+def test_officials_merge_within_their_authority_only(tmp_path: Path) -> None:
+    dcs = "director_of_childrens_services"
+    graph = linked(
+        tmp_path,
+        [
+            letter(
+                1, "North Somerset", "2010-05-11", ["Karen McKeown"], [("Ms Sheila Smith", dcs)]
+            ),
+            letter(2, "North Somerset", "2021-12-07", ["Anna Gravelle"], [("Sheila Smith", dcs)]),
+            letter(3, "Somerset", "2019-01-07", ["Anna Gravelle"], [("Sheila Smith", dcs)]),
+        ],
+    )
+    people = persons(graph)
+    north = str(U.official("80528", "Sheila Smith"))
+    assert people[north] == {
+        "ms-sheila-smith-director_of_childrens_services",
+        "sheila-smith-director_of_childrens_services",
+    }
+    mentions_north = {m for m, p in graph.subject_objects(PROV.agent) if str(p) == north}
+    assert len(mentions_north) == 2
+    assert str(U.official("80555", "Sheila Smith")) in people
+    sheila = U.official("80528", "Sheila Smith")
+    assert (sheila, ORG.holds, U.post("80528", dcs)) in graph
+    rule = U.concept("IDENTITY_RULES", "same_name_same_authority")
+    assert (sheila, U.term("identityRule"), rule) in graph
+
+
+def test_authority_name_variants_are_kept_on_the_one_authority(tmp_path: Path) -> None:
+    graph = linked(
+        tmp_path,
+        [
+            letter(1, "Somerset County Council", "2015-01-20", ["Helen Cawston"]),
+            letter(2, "Somerset Council", "2024-01-08", ["Helen Cawston"]),
+        ],
+    )
+    labels = set(graph.objects(U.authority("80555"), SKOS.altLabel))
+    assert labels == {
+        Literal("Somerset County Council", lang="en"),
+        Literal("Somerset Council", lang="en"),
+    }
+    later = U.inspection("80555", "2024-01-08")
+    assert (later, U.term("previousInspection"), U.inspection("80555", "2015-01-20")) in graph

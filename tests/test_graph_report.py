@@ -1,0 +1,212 @@
+"""One report -> its graph: content, provenance, determinism, inference and SHACL constraints."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import owlrl
+import pytest
+from graph_fixtures import SEEDS_DIR, gold_extract
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
+
+from ofsted_kg.ontology import OA, ontology_graph
+from ofsted_kg.rdf import authority_triples, inspection_key, report_graph
+from ofsted_kg.reasoning import infer
+from ofsted_kg.records import Evidence, Judgement
+from ofsted_kg.uris import Uris
+from ofsted_kg.validation import validate_graph
+
+U = Uris()
+T = U.term
+NORTH_SOMERSET_2017 = "000_4d8e916605b056f9.txt"
+SOMERSET_2015 = "002_9e3392fa40d9fa68.txt"
+FOCUSED_VISIT = "001_dd6e25b02a3de5f5.txt"
+
+
+def seed(name: str):
+    return gold_extract(SEEDS_DIR / name)
+
+
+def checked_graph(report, context=None) -> Graph:
+    """What the build validates: the report graph, its inferences and its authority's data."""
+    graph = report_graph(report, U, context)
+    full = graph + infer(graph)
+    authority = inspection_key(report).authority
+    for triple in authority_triples(authority, U):
+        full.add(triple)
+    return full
+
+
+def messages(graph: Graph) -> list[str]:
+    return [f.message for f in validate_graph(graph).violations]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS_DIR.iterdir()))
+def test_seed_graphs_conform(name: str) -> None:
+    report, context = seed(name)
+    result = validate_graph(checked_graph(report, context))
+    assert result.conforms, [f.line() for f in result.violations]
+
+
+def test_report_graph_content_and_provenance() -> None:
+    report, context = seed(SOMERSET_2015)
+    g = report_graph(report, U, context)
+    inspection = U.inspection("80555", "2015-01-20")
+    assert (inspection, RDF.type, T("Inspection")) in g
+    assert (inspection, T("inspectedAuthority"), U.authority("80555")) in g
+    # Somerset's area had the county code until 2023.
+    assert (inspection, T("laGssCode"), Literal("E10000027")) in g
+    assert g.value(inspection, URIRef("https://schema.org/startDate")) == Literal(
+        "2015-01-20", datatype=XSD.date
+    )
+    judgement = U.inspection_part(inspection, "judgement", "overall_effectiveness")
+    assert (judgement, T("grade"), U.concept("GRADES", "inadequate")) in g
+    assert len(set(g.objects(inspection, T("hasRecommendation")))) == 31
+    # Every fact node names its source and a quote located in the text.
+    facts = {
+        s
+        for cls in ("Judgement", "Recommendation", "PersonMention", "Statistic")
+        for s in g.subjects(RDF.type, T(cls))
+    }
+    assert len(facts) > 40
+    for fact in facts:
+        assert (fact, PROV.wasDerivedFrom, U.source(report.sha256)) in g
+        evidence = g.value(fact, T("evidence"))
+        selector = g.value(evidence, OA.hasSelector)
+        assert g.value(selector, OA.exact)
+    located = list(g.objects(None, OA.prefix))
+    assert len(located) > 30
+    assert not any(isinstance(term, BNode) for triple in g for term in triple)
+
+
+def test_same_input_gives_the_same_graph() -> None:
+    report, context = seed(NORTH_SOMERSET_2017)
+    first = report_graph(report, U, context).serialize(format="nt")
+    again = report_graph(report, U, context).serialize(format="nt")
+    assert sorted(first.splitlines()) == sorted(again.splitlines())
+    moved = report_graph(report, Uris("https://elsewhere.test/"), context)
+    assert len(moved) == len(first.strip().splitlines())
+    assert all(str(s).startswith(("https://elsewhere.test/", "http")) for s, _, _ in moved)
+
+
+def test_bounded_inference_matches_owlrl_on_the_ontologys_rules() -> None:
+    """Our rule set gives what owlrl's full closure gives for typing and inverses."""
+    report, context = seed(FOCUSED_VISIT)
+    g = report_graph(report, U, context)
+    ours = infer(g)
+    closure = Graph()
+    closure += g
+    closure += ontology_graph()
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    subjects = set(g.subjects()) | {o for o in g.objects() if isinstance(o, URIRef)}
+    trivial = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
+    relevant_predicates = {RDF.type, T("judgementOf"), T("recommendationOf")}
+    expected = {
+        (s, p, o)
+        for s, p, o in closure
+        if s in subjects
+        and p in relevant_predicates
+        and o not in trivial
+        and (s, p, o) not in g
+        and not (p == RDF.type and (o, RDF.type, OWL.Class) not in closure)
+    }
+    assert expected, "the closure should add something"
+    assert set(ours) <= set(closure)
+    assert expected <= set(ours) | set(ontology_graph())
+
+
+# ---------------------------------------------------------------- constraints that must fail
+
+
+def test_grade_outside_the_scheme_is_a_violation() -> None:
+    report, _ = seed(NORTH_SOMERSET_2017)
+    g = checked_graph(report)
+    judgement = next(g.subjects(RDF.type, T("Judgement")))
+    g.set((judgement, T("grade"), URIRef(f"{U.DEF}grade/excellent")))
+    assert "not a grade of the grade scheme" in messages(g)
+
+
+def test_judgement_without_evidence_is_a_violation() -> None:
+    report, _ = seed(NORTH_SOMERSET_2017)
+    g = checked_graph(report)
+    judgement = next(g.subjects(RDF.type, T("Judgement")))
+    g.remove((judgement, T("evidence"), None))
+    g.remove((judgement, PROV.wasDerivedFrom, None))
+    found = messages(g)
+    assert "a fact must carry the quoted evidence it was read from" in found
+    assert "a fact must name the source document it was derived from" in found
+
+
+def test_recommendation_and_person_mention_need_provenance() -> None:
+    report, _ = seed(NORTH_SOMERSET_2017)
+    g = checked_graph(report)
+    for cls in ("Recommendation", "PersonMention"):
+        node = next(g.subjects(RDF.type, T(cls)))
+        g.remove((node, T("evidence"), None))
+    assert messages(g).count("a fact must carry the quoted evidence it was read from") == 2
+
+
+def test_graded_inspection_lacking_a_framework_area_is_a_violation() -> None:
+    report, context = seed(NORTH_SOMERSET_2017)
+    report = dataclasses.replace(
+        report, judgements=[j for j in report.judgements if j.area != "adoption"]
+    )
+    found = messages(checked_graph(report, context))
+    assert any("lacks its framework's judgement" in m and "adoption" in m for m in found)
+
+
+def test_focused_visit_with_a_grade_is_a_violation() -> None:
+    report, context = seed(FOCUSED_VISIT)
+    report = dataclasses.replace(
+        report, judgements=[Judgement("overall_effectiveness", "good", Evidence(1, "good"))]
+    )
+    assert any(
+        "focused visit carries no graded judgement" in m for m in messages(checked_graph(report))
+    )
+
+
+def test_end_before_start_is_a_violation() -> None:
+    report, _ = seed(FOCUSED_VISIT)
+    g = checked_graph(report)
+    inspection = next(g.subjects(RDF.type, T("Inspection")))
+    g.set(
+        (inspection, URIRef("https://schema.org/endDate"), Literal("2020-01-01", datatype=XSD.date))
+    )
+    assert any("ends (2020-01-01) before it starts" in m for m in messages(g))
+
+
+def test_malformed_codes_are_violations() -> None:
+    report, _ = seed(FOCUSED_VISIT)
+    g = checked_graph(report)
+    inspection = next(g.subjects(RDF.type, T("Inspection")))
+    g.set((inspection, T("laGssCode"), Literal("W06000001")))
+    authority = U.authority("80528")
+    g.set((authority, T("dfeCode"), Literal("8020")))
+    code = next(g.objects(authority, T("hasGssCode")))
+    g.set((code, T("gssCode"), Literal("E0600002")))
+    found = messages(g)
+    assert (
+        "an inspection's authority GSS code must look like E06/E08/E09/E10 and six digits" in found
+    )
+    assert "a DfE code is three digits" in found
+    assert "a GSS code of an authority looks like E06/E08/E09/E10 and six digits" in found
+
+
+def test_wrong_datatypes_and_cardinalities_are_violations() -> None:
+    report, _ = seed(NORTH_SOMERSET_2017)
+    g = checked_graph(report)
+    statistic = next(g.subjects(RDF.type, T("Statistic")))
+    g.set((statistic, T("value"), Literal("about forty")))
+    mention = next(g.subjects(RDF.type, T("PersonMention")))
+    g.add((mention, PROV.hadRole, U.concept("OFFICIAL_ROLES", "chief_executive")))
+    found = messages(g)
+    assert "a statistic must have one decimal value" in found
+    assert "a person mention must have exactly one role of the role schemes" in found
+
+
+def test_inspection_without_authority_is_a_violation() -> None:
+    report, _ = seed(FOCUSED_VISIT)
+    report = dataclasses.replace(report, local_authority=None)
+    found = messages(report_graph(report, U) + infer(report_graph(report, U)))
+    assert "an inspection must name exactly one local authority, by Ofsted URN" in found
