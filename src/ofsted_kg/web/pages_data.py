@@ -23,7 +23,10 @@ from .pool import QueryError, QueryJob
 from .services import services
 
 BASE_SETTING = "OFSTED_KG_BASE"  # Flask setting (WebConfig.extra) overriding $OFSTED_KG_BASE
-LABEL_PATH = f"<{SKOS.prefLabel}>|<{RDFS.label}>|<{SCHEMA.name}>"
+# What names a resource on a page: its label, else a person's or file's name as printed.
+LABEL_PATH = (
+    f"<{SKOS.prefLabel}>|<{RDFS.label}>|<{SCHEMA.name}>|ofsted:nameAsPrinted|ofsted:fileName"
+)
 
 
 @dataclass(frozen=True)
