@@ -303,6 +303,9 @@ def test_browse_from_home_to_inspector_and_back(site) -> None:
             page.get_by_label("Search authorities, inspectors and officials by name").fill(
                 "Somerset"
             )
+            # static/search.js fills the datalist from /search.json as the user types.
+            page.wait_for_function("document.querySelectorAll('#q-suggestions option').length > 0")
+            assert "Somerset" in page.locator("#q-suggestions option").first.get_attribute("value")
             page.keyboard.press("Enter")
             page.wait_for_url("**/search?q=Somerset")
             page.screenshot(path=ARTIFACTS / "pages-2-search.png", full_page=True)
