@@ -53,6 +53,7 @@ def to_oxigraph_term(value: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 class EmbeddedStore(Store):
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if read_only:
                 self._store = ox.Store.read_only(str(path))
@@ -119,4 +120,5 @@ class EmbeddedStore(Store):
         return self._store.dump(format=fmt)
 
     def close(self) -> None:
-        self._store.flush()
+        if not self.read_only:  # a read-only store has nothing to flush (and refuses to)
+            self._store.flush()
