@@ -27,6 +27,10 @@ from .sources import HTML, MARKDOWN, Document
 BULLET = "- "
 # The last four are the private-use Symbol/Wingdings bullets some PDFs' text layers carry.
 _BULLET_GLYPHS = "◼▪•●■□◦‣⁃∙·\uf06e\uf0a7\uf0b7\uf0d8"
+# Sub-bullets: PDFs' text layers print them as a Symbol-font minus (U+F02D), a box-drawing line
+# (U+2500) or a horizontal bar (U+2015); all become the minus sign U+2212 that lists.py reads as
+# a sub-bullet.
+_SUB_BULLETS = str.maketrans({"\uf02d": "\u2212", "\u2500": "\u2212", "\u2015": "\u2212"})
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
@@ -130,6 +134,7 @@ def _normalise_characters(text: str) -> str:
     text = text.replace("\u00ad", "").replace("\ufffd", "").replace("\ufeff", "")
     text = re.sub("[\u200b\u200c\u200d\u2060]", "", text)
     text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    text = text.translate(_SUB_BULLETS)
     return text.replace("\ufb01", "fi").replace("\ufb02", "fl")
 
 

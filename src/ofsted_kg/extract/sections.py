@@ -19,8 +19,9 @@ from dataclasses import dataclass
 
 from ..clean import BULLET, CleanText
 
-# A heading is at most this long; longer lines are prose.
-MAX_HEADING = 90
+# A heading is at most this long; longer lines are prose (a PDF wraps prose at 80-90
+# characters, so a capitalised line that long is a sentence running on, not a heading).
+MAX_HEADING = 70
 _NUMBERED = re.compile(r"[ \t]*(\d{1,3})\.[ \t]+(?=\S)")
 _SENTENCE_END = re.compile(r"""[.!?:;)'"]\s*$""")
 
@@ -47,9 +48,11 @@ class Numbered:
 
 @dataclass(frozen=True)
 class GroupedItem:
-    """A numbered item of a list with group headings: 'Priority and immediate action' / theme."""
+    """An item of a list with group headings: 'Priority and immediate action' / theme.
 
-    number: int
+    `number` is None for a bulleted item."""
+
+    number: int | None
     priority: str | None
     theme: str | None
     start: int
@@ -79,10 +82,16 @@ def numbered_start(line: Line) -> re.Match[str] | None:
     return _NUMBERED.match(line.text)
 
 
-def looks_like_heading(line: Line, previous: Line | None) -> bool:
-    """A short capitalised line with no closing punctuation after a finished sentence."""
+def looks_like_heading(line: Line, previous: Line | None, following: Line | None = None) -> bool:
+    """A short capitalised line with no closing punctuation after a finished sentence.
+
+    A PDF line that starts a new sentence after a full stop looks the same, so a line whose
+    next line (`following`, when known) starts in lower case is a wrapped sentence instead.
+    """
     text = line.stripped
     if not text or len(text) > MAX_HEADING or text.startswith(BULLET.strip()):
+        return False
+    if following is not None and _continues_sentence(following):
         return False
     if not text[0].isupper() or numbered_start(line) or re.search(r"[.,;]$", text):
         return False
@@ -102,20 +111,20 @@ def numbered_paragraphs(folded: str, start: int, end: int) -> list[Numbered]:
     found: list[Numbered] = []
     current: tuple[int, int, int] | None = None  # number, text start, text end
     previous: Line | None = None
-    for line in iter_lines(folded, start, end):
+    lines = [ln for ln in iter_lines(folded, start, end) if ln.stripped]
+    for index, line in enumerate(lines):
         match = numbered_start(line)
         if match:
             if current:
                 found.append(Numbered(*current))
             current = (int(match.group(1)), line.start + match.end(), line.end)
-        elif line.stripped and current:
-            if looks_like_heading(line, previous):
+        elif current:
+            if looks_like_heading(line, previous, _at(lines, index + 1)):
                 found.append(Numbered(*current))
                 current = None
             else:
                 current = (current[0], current[1], line.end)
-        if line.stripped:
-            previous = line
+        previous = line
     if current:
         found.append(Numbered(*current))
     return found
@@ -153,7 +162,9 @@ def grouped_numbered_list(
                 break  # the numbering broke: this is no longer the list
             close()
             current = [number, line.start + match.end(), line.end]
-        elif looks_like_heading(line, previous):
+        elif _is_section_heading(line, stop_heading, _at(lines, index + 1)):
+            break  # a known section heading, even right after an unfinished sentence
+        elif looks_like_heading(line, previous, _at(lines, index + 1)):
             heading = line.stripped
             if stop_heading.search(heading):
                 break
@@ -172,11 +183,35 @@ def grouped_numbered_list(
     return items
 
 
+# A known section heading ends a list even when the item before it lacks its full stop.
+SHORT_HEADING = 60
+
+
+def _continues_sentence(line: Line) -> bool:
+    """A line that carries on the sentence above: it starts in lower case or with a bracket."""
+    first = line.stripped[:1]
+    return first.islower() or first in "(,;"
+
+
+def _is_section_heading(line: Line, stop_heading: re.Pattern[str], following: Line | None) -> bool:
+    text = line.stripped
+    return (
+        len(text) <= SHORT_HEADING
+        and _is_heading_shape(text)
+        and bool(stop_heading.search(text))
+        and not (following is not None and _continues_sentence(following))
+    )
+
+
+def _at(lines: list[Line], index: int) -> Line | None:
+    return lines[index] if index < len(lines) else None
+
+
 def _next_is_numbered(lines: list[Line], index: int) -> bool:
     for line in lines[index + 1 : index + 3]:
         if numbered_start(line):
             return True
-        if not looks_like_heading(line, lines[index]):
+        if not looks_like_heading(line, lines[index], _at(lines, index + 1)):
             return False
     return False
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..clean import CleanText
+from ..clean import BULLET, CleanText
 from ..records import (
     DateFact,
     Judgement,
@@ -34,6 +34,7 @@ from .improvements import framework_reference, list_items
 from .lists import bullet_items
 from .names import plain_authority_name
 from .sections import (
+    GroupedItem,
     find_heading,
     flatten_with_offsets,
     grouped_numbered_list,
@@ -140,7 +141,7 @@ _AREA_LABELS: tuple[tuple[str, str], ...] = (
 _OVERALL = re.compile(
     r"overall\s+judgement\s+is\s+(?:that\s+children'?s\s+services\s+(?:are|is)\s+)?"
     + _GRADE
-    + r"|Children'?s\s+services\s+in\s+[^\n]{1,80}?\s+(?:are\s+|is\s+)?"
+    + r"|Children'?s\s+services\s+(?:in|on)\s+[^.]{1,100}?\s+(?:are\s+|is\s+)?"
     + _GRADE.replace("grade", "grade2"),
     re.I,
 )
@@ -189,12 +190,17 @@ _PRIORITY = re.compile(
 _STOP = re.compile(
     r"strengths|summary|progress\s+since|information\s+about|inspection\s+(?:findings|judgement)|"
     r"key\s+judgement|safeguarding\s+children\s+board|\bLSCB\b|experiences\s+and\s+progress|"
-    r"what\s+the\s+inspection|executive|^Section\s+\d|recommendations",
+    r"what\s+the\s+inspection|executive|^Section\s+\d|recommendations|need\s+to\s+improve",
     re.I,
 )
 _LSCB_HEADING = (
     r"(?:Section\s+\d+\s*:\s*)?(?:The\s+)?(?:effectiveness\s+(?:of\s+)?)?(?:the\s+)?"
     r"(?:Local\s+Safeguarding\s+Children\s+Board|LSCB)(?:\s+\(LSCB\))?"
+)
+
+
+_LSCB_PART = re.compile(
+    r"^[ \t]*Section\s+\d+\s*:\s*The\s+effectiveness\b(?:(?!\d)[^\n])*$", re.I | re.M
 )
 
 
@@ -208,6 +214,9 @@ def lscb_section_start(text: CleanText, kind: str) -> int:
     if kind == "lscb_review":
         return 0
     folded = text.folded
+    numbered = _LSCB_PART.search(folded)  # 2014: 'Section 2: The effectiveness of the Local ...'
+    if numbered:
+        return numbered.start()
     position = 0
     while True:
         heading = find_heading(folded, _LSCB_HEADING, position)
@@ -217,6 +226,12 @@ def lscb_section_start(text: CleanText, kind: str) -> int:
         if following is None or not re.match(_GRADE, following.stripped, re.I):
             return heading.start
         position = heading.end + 1
+
+
+# 'The inspection did not find any areas for priority and immediate action.' fills a numbered slot.
+_NONE_FOUND = re.compile(
+    r"(?:The\s+inspection|Inspectors)\s+did\s+not\s+(?:find|identify)\s+any\b", re.I
+)
 
 
 def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
@@ -235,12 +250,14 @@ def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
         from_line = line.start if _PRIORITY.fullmatch(heading) else line.end + 1
         items = grouped_numbered_list(folded, from_line, len(folded), _PRIORITY, _STOP)
         if not items:
+            items = bulleted_groups(text, from_line)
+        if not items:
             continue
         covered = items[-1].end
         for item in items:
             body = span_text(text, item.start, item.end)
-            if body.endswith("(Recommendation)"):
-                continue  # a finding that motivated a recommendation
+            if body.endswith("(Recommendation)") or _NONE_FOUND.match(body):
+                continue  # a finding that motivated a recommendation, or 'none needed'
             found.append(
                 Recommendation(
                     target="lscb" if item.start >= lscb_start else "local_authority",
@@ -252,6 +269,25 @@ def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
                     framework_reference=framework_reference(body),
                 )
             )
+    return found
+
+
+def bulleted_groups(text: CleanText, start: int) -> list[GroupedItem]:
+    """Bulleted recommendations (2014-2015 reports), each group under its priority heading."""
+    found: list[GroupedItem] = []
+    priority: str | None = None
+    position = start
+    for line in iter_lines(text.folded, start):
+        if line.start < position or not line.stripped:
+            continue
+        if _PRIORITY.fullmatch(line.stripped):
+            priority = line.stripped.rstrip(":")
+            continue
+        if not line.stripped.startswith(BULLET.strip()):
+            break
+        bullets = bullet_items(text, line.start)
+        found.extend(GroupedItem(None, priority, None, b.start, b.end) for b in bullets)
+        position = bullets[-1].end if bullets else line.end
     return found
 
 
@@ -278,8 +314,8 @@ def _bullets_after(text: CleanText, start: int) -> list[ListItem]:
 # --- previous inspections ---------------------------------------------------------------------
 
 _PREVIOUS = re.compile(
-    r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+of\s+the\s+local\s+authority'?s?\s+"
-    r"(?P<area>[^.]{0,160}?)\s+was\s+(?:in|undertaken\s+in)\s+(?P<date>[A-Z][a-z]+\s+(?:19|20)\d\d)"
+    r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+of\s+(?:the\s+local\s+authority|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})'?s?\s+"
+    r"(?P<area>[^.]{0,160}?)\s+was\s+(?:in|undertaken\s+in|published\s+in)\s+(?P<date>[A-Z][a-z]+\s+(?:19|20)\d\d)"
     r"[^.]{0,40}?\.?\s*(?:The\s+local\s+authority|The\s+arrangements|It|They|Services)\s+(?:was|were)"
     r"\s+judged\s+(?:to\s+be\s+)?"
     + _GRADE
@@ -319,3 +355,5 @@ def _warn_missing(report: Report) -> None:
     ]
     if missing:
         report.warnings.append("not found in the text: " + ", ".join(missing))
+    if report.statistics == []:
+        report.warnings.append("'Children living in this area' found but none of its figures read")

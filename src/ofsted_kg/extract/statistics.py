@@ -11,18 +11,25 @@ states for it ("At 24 April 2017", "as at 31 August 2014"), else None. Glued foo
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from ..clean import CleanText
 from ..records import Statistic
-from .dates import parse_date
+from .dates import parse_date, parse_month
 from .sections import flatten_with_offsets
 
-_DATE = r"[0-3]?\d\s+[A-Z][a-z]+\s+(?:19|20)\d\d"
-_COUNT = r"(?P<value>\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)"
+_DATE = r"[0-3]?\d(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+(?:19|20)\d\d"
+_COUNT = r"(?P<value>\d[\d,]*|no|one|two|three|four|five|six|seven|eight|nine|ten)"
 _PERCENT = r"(?P<value>\d+(?:\.\d+)?)\s*%"
-_AT = rf"At\s+(?P<date>{_DATE}),?\s+"
-_WORDS = {
+# "At 31 March 2016", "At 29th April 2014", "At the end of February 2014", optionally followed by
+# a note in brackets ("(provisional year end data)").
+_AT = (
+    rf"(?:At\s+)?(?P<date>{_DATE}|(?:the\s+end\s+of\s+)?[A-Z][a-z]+\s+(?:19|20)\d\d|[0-3]?\d\s+[A-Z][a-z]+)"
+    r"(?:\s*\([^)]*\))?,\s+"
+)
+_NOTE = r"(?:\s*\([^)]*\))?"
+_WORDS = {"no": 0} | {
     w: n
     for n, w in enumerate(
         ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
@@ -36,7 +43,7 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         (
             "children_under_18",
             "count",
-            rf"Approximately\s+{_COUNT}\s+children\s+and\s+young\s+people\s+under\s+the\s+age\s+of\s+18",
+            rf"(?:Approximately\s+)?{_COUNT}\s+children\s+and\s+young\s+people\s+under\s+the\s+age\s+of\s+18",
         ),
         (
             "children_under_18_share_of_population",
@@ -47,48 +54,49 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
             "children_in_poverty",
             "percent",
             rf"Approximately\s+{_PERCENT}\s+of\s+the\s+local\s+authority's\s+children\s+"
-            rf"(?:are|were)\s+living\s+in\s+poverty(?:[^.]*?as\s+at\s+(?P<date>{_DATE}))?[^.]*\.",
+            rf"(?:aged\s+under\s+\d+\s+(?:years\s+)?)?(?:are|were)\s+living\s+in\s+(?:poverty|low-income\s+families)(?:[^.]*?as\s+at\s+(?P<date>{_DATE}))?[^.]*\.",
         ),
         (
             "fsm_primary",
             "percent",
-            rf"free\s+school\s+meals\s*:?\s*-?\s*in\s+primary\s+schools\s+is\s+{_PERCENT}",
+            rf"free\s+school\s+meals?.{{0,250}}?in\s+(?:nursery\s+and\s+)?primary\s+schools\s+(?:this\s+)?(?:is\s+)?{_PERCENT}",
         ),
         (
             "fsm_secondary",
             "percent",
-            rf"free\s+school\s+meals.{{0,200}}?in\s+secondary\s+schools\s+is\s+{_PERCENT}",
+            rf"free\s+school\s+meals?.{{0,400}}?in\s+secondary\s+schools\s+(?:this\s+)?(?:is\s+)?{_PERCENT}",
         ),
         (
             "minority_ethnic_children",
             "percent",
-            rf"minority\s+ethnic\s+groups\s+account\s+for\s+{_PERCENT}",
+            rf"minority\s+ethnic\s+groups\s+account\s+for\s+(?:approximately\s+)?{_PERCENT}",
         ),
         (
             "eal_primary",
             "percent",
-            rf"(?:additional\s+language|other\s+than\s+English)\s*:?\s*-?\s*in\s+primary\s+schools\s+is\s+{_PERCENT}",
+            rf"(?:additional\s+language|other\s+than\s+English).{{0,250}}?in\s+(?:nursery\s+and\s+)?primary\s+schools\s+(?:this\s+)?(?:is\s+)?{_PERCENT}",
         ),
         (
             "eal_secondary",
             "percent",
-            rf"(?:additional\s+language|other\s+than\s+English).{{0,200}}?in\s+secondary\s+schools\s+is\s+{_PERCENT}",
+            rf"(?:additional\s+language|other\s+than\s+English).{{0,400}}?in\s+secondary\s+schools\s+(?:this\s+)?(?:is\s+)?{_PERCENT}",
         ),
         (
             "children_in_need",
             "count",
-            rf"{_AT}{_COUNT}\s+children\s+had\s+been\s+identified\s+through\s+assessment",
+            rf"{_AT}{_COUNT}\s+children(?:\s+and\s+young\s+people)?[^.]{{0,120}}?\s+(?:had\s+been|have\s+been|were)\s+"
+            r"identified\s+through\s+assessment",
         ),
         (
             "children_subject_of_cp_plan",
             "count",
             rf"{_AT}{_COUNT}\s+(?:children|child)(?:\s+and\s+young\s+people)?\s+(?:were|was)\s+"
-            r"(?:the\s+)?subjects?\s+of\s+a\s+child\s+protection\s+plan",
+            r"(?:the\s+)?subjects?\s+of\s+(?:a\s+)?child\s+protection\s+plans?",
         ),
         (
             "children_looked_after",
             "count",
-            rf"{_AT}{_COUNT}\s+(?:children|child)\s+(?:were|are|was|is)\s+being\s+looked\s+after",
+            rf"{_AT}{_COUNT}\s+(?:children|child)(?:\s+and\s+young\s+people)?{_NOTE}\s+(?:were|are|was|is)\s+being\s+looked\s+after",
         ),
         (
             "cla_rate",
@@ -98,8 +106,11 @@ _PATTERNS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+# The figures open with this sub-heading ('Children living in this area', 'Children living in
+# Gateshead'); the 'Information about this local authority area' heading above it is not always
+# printed, and previous inspections and local leadership sit between the two.
 SECTION_START = re.compile(
-    r"^\s*Information\s+about\s+this\s+(?:local\s+authority\s+)?area\s*$", re.I | re.M
+    r"^[ \t]*Children\s+(?:and\s+young\s+people\s+)?living\s+in\s+[^\n.\d]{2,40}$", re.M
 )
 # The section ends where the report's own sections resume.
 SECTION_END = re.compile(
@@ -129,7 +140,7 @@ def area_statistics(text: CleanText) -> list[Statistic] | None:
                 measure,
                 value,
                 unit,
-                parse_date(date) if date else None,
+                _as_of(date),
                 text.evidence(quote_start, quote_end),
             )
         )
@@ -137,13 +148,25 @@ def area_statistics(text: CleanText) -> list[Statistic] | None:
 
 
 def information_section(text: CleanText) -> tuple[int, int] | None:
-    """Span of 'Information about this (local authority) area' up to the next report section."""
-    for heading in SECTION_START.finditer(text.folded):
-        following = SECTION_END.search(text.folded, heading.end())
-        end = following.start() if following else len(text.folded)
-        if re.search(r"Children\s+living\s+in\s+this\s+area", text.folded[heading.end() : end]):
-            return heading.end(), end
-    return None
+    """Span from 'Children living in this area' up to the next report section."""
+    heading = SECTION_START.search(text.folded)
+    if heading is None:
+        return None
+    following = SECTION_END.search(text.folded, heading.end())
+    return heading.start(), following.start() if following else len(text.folded)
+
+
+def _as_of(printed: str | None) -> str | None:
+    """ISO date of 'At 31 March 2016'; a month alone ('At December 2014', 'At the end of
+    February 2014') is read as that month's last day, a day without a year as unknown."""
+    if not printed:
+        return None
+    iso = parse_date(printed)
+    month = None if iso else parse_month(printed)
+    if month:
+        year, number = int(month[:4]), int(month[5:])
+        iso = f"{month}-{calendar.monthrange(year, number)[1]:02d}"
+    return iso
 
 
 def _number(raw: str) -> int | float:
