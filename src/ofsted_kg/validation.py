@@ -97,23 +97,35 @@ def _findings(results: Graph) -> list[Finding]:
 def validate_store(store: Store, base: str | None = None) -> ValidationReport:
     """Validate what the store holds, graph by graph, as the build does.
 
-    Each report graph is validated with its inferred graph and the reference data, on its own:
-    two documents about the same inspection may word a recommendation differently, and that is
-    two sourced claims, not a broken graph. The linking graph is validated with the reference
-    data. Cross-report rules live in the linking step.
+    Each report graph is validated with its inferred graph and its authority's reference data,
+    on its own: two documents about the same inspection may word a recommendation differently,
+    and that is two sourced claims, not a broken graph. The reference data and the linking graph
+    are validated once each.
     """
     uris = Uris(base)
     reference = _graph(store, str(uris.graph("reference")))
-    findings: list[Finding] = []
+    findings: list[Finding] = list(validate_graph(reference, base).findings)
     for name in store.named_graphs():
         if name.startswith(str(uris.report_graph(""))) and not name.endswith("/inferred"):
-            data = _graph(store, name) + _graph(store, f"{name}/inferred") + reference
+            data = _graph(store, name) + _graph(store, f"{name}/inferred")
+            for authority in set(data.objects(None, uris.term("inspectedAuthority"))):
+                data += _describe(reference, authority, uris.term("hasGssCode"))
         elif name == str(uris.graph("linking")):
             data = _graph(store, name)
         else:
             continue
         findings.extend(validate_graph(data, base).findings)
     return ValidationReport(tuple(findings))
+
+
+def _describe(graph: Graph, node: URIRef, *through: URIRef) -> Graph:
+    """The triples about `node` and about the nodes it reaches by the `through` properties."""
+    out = Graph()
+    subjects = [node] + [o for p in through for o in graph.objects(node, p)]
+    for subject in subjects:
+        for triple in graph.triples((subject, None, None)):
+            out.add(triple)
+    return out
 
 
 def _graph(store: Store, name: str) -> Graph:
