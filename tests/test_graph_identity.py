@@ -86,9 +86,11 @@ def test_unknown_authority_is_not_guessed() -> None:
         ("Bournemouth, Christchurch and Poole", "2021-12-06", "E06000058"),
         ("Northamptonshire", "2019-06-01", "E10000021"),
         ("Cumbria", "2022-01-01", "E10000006"),
+        ("Cumbria", "2024-01-01", None),  # abolished in 2023: no code valid then
+        ("Bournemouth, Christchurch and Poole", "2015-01-01", None),  # created in 2019
     ],
 )
-def test_gss_code_is_the_one_valid_on_the_day(name: str, day: str, gss: str) -> None:
+def test_gss_code_is_the_one_valid_on_the_day(name: str, day: str, gss: str | None) -> None:
     authority = resolve(name)
     assert authority is not None
     assert authority.gss_on(day) == gss

@@ -40,11 +40,9 @@ class Authority:
     region: str
 
     def gss_on(self, day: str | None) -> str | None:
-        """The GSS code valid on `day` (ISO); the current one when no day is known."""
+        """The GSS code valid on `day` (ISO), None if none was; the current one when no day is known."""
         if day:
-            for gss in self.gss_codes:
-                if gss.valid_on(day):
-                    return gss.code
+            return next((g.code for g in self.gss_codes if g.valid_on(day)), None)
         live = [g for g in self.gss_codes if g.valid_to is None]
         return live[0].code if live else (self.gss_codes[-1].code if self.gss_codes else None)
 

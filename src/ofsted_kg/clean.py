@@ -30,8 +30,19 @@ _BULLET_GLYPHS = "◼▪•●■□◦‣⁃∙·\uf06e\uf0a7\uf0b7\uf0d8"
 # Sub-bullets: PDFs' text layers print them as a Symbol-font minus (U+F02D), a box-drawing line
 # (U+2500) or a horizontal bar (U+2015); all become the minus sign U+2212 that lists.py reads as
 # a sub-bullet.
-_SUB_BULLETS = str.maketrans({"\uf02d": "\u2212", "\u2500": "\u2212", "\u2015": "\u2212"})
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"})
+_SUB_BULLETS = {"\uf02d": "\u2212", "\u2500": "\u2212", "\u2015": "\u2212"}
+_FOLD = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "‑": "-"}
+
+
+def _replace_chars(text: str, table: dict[str, str]) -> str:
+    """`text` with each character that is a key of `table` replaced by its value.
+
+    Chained str.replace, not str.translate: CPython's translate has a fast path only for ASCII
+    tables and ran character by character here, a tenth of extraction time (measured).
+    """
+    for old, new in table.items():
+        text = text.replace(old, new)
+    return text
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
@@ -68,7 +79,7 @@ def clean_document(doc: Document) -> CleanText:
         starts.append(offset)
         offset += len(page) + 1
     text = "\n".join(pages)
-    return CleanText(text, text.translate(_FOLD), tuple(starts))
+    return CleanText(text, _replace_chars(text, _FOLD), tuple(starts))
 
 
 def clean_page(raw: str, fmt: str) -> str:
@@ -134,7 +145,7 @@ def _normalise_characters(text: str) -> str:
     text = text.replace("\u00ad", "").replace("\ufffd", "").replace("\ufeff", "")
     text = re.sub("[\u200b\u200c\u200d\u2060]", "", text)
     text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
-    text = text.translate(_SUB_BULLETS)
+    text = _replace_chars(text, _SUB_BULLETS)
     return text.replace("\ufb01", "fi").replace("\ufb02", "fl")
 
 

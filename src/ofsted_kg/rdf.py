@@ -162,7 +162,8 @@ class ReportGraphBuilder:
             self.add(i, T("inspectedAuthority"), uris.authority(authority.urn))
             self.add(i, T("authorityAsPrinted"), Literal(r.local_authority.value))
             self.add(i, T("evidence"), self.evidence(r.local_authority.evidence))
-            gss = authority.gss_on(self.key.start if r.inspection_dates else None)
+            dated = not self.key.start.startswith("undated")  # fieldwork, letter or publication day
+            gss = authority.gss_on(self.key.start if dated else None)
             if gss:
                 self.add(i, T("laGssCode"), Literal(gss))
                 self.add(i, T("inspectedArea"), statistical_geography(gss))

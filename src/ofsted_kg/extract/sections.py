@@ -13,6 +13,7 @@ These helpers work on `CleanText.folded` offsets so that evidence quotes the pri
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -221,19 +222,35 @@ def span_text(text: CleanText, start: int, end: int) -> str:
     return " ".join(text.text[start:end].split())
 
 
+_WHITESPACE = re.compile(r"\s+")
+_LONG_WHITESPACE = re.compile(r"\s{2,}")
+
+
+class FlatOffsets:
+    """Maps a position in whitespace-folded text back to the source offset it came from.
+
+    Only runs of two or more whitespace characters move later characters, so the map keeps one
+    breakpoint per such run (bisect to look up) instead of one entry per character.
+    """
+
+    def __init__(self, source: str, start: int, end: int) -> None:
+        self._start = start
+        self._breaks: list[int] = [0]  # flat positions where the shift changes
+        self._shifts: list[int] = [0]  # source minus flat offset from that position on
+        shift = 0
+        for run in _LONG_WHITESPACE.finditer(source, start, end):
+            shift += len(run.group()) - 1
+            self._breaks.append(run.start() - start - (shift - (len(run.group()) - 1)) + 1)
+            self._shifts.append(shift)
+
+    def __getitem__(self, flat_position: int) -> int:
+        index = bisect.bisect_right(self._breaks, flat_position) - 1
+        return self._start + flat_position + self._shifts[index]
+
+
 def flatten_with_offsets(
     source: str, start: int = 0, end: int | None = None
-) -> tuple[str, list[int]]:
-    """Whitespace runs folded to one space with each character's offset."""
+) -> tuple[str, FlatOffsets]:
+    """Whitespace runs folded to one space, and the map from folded positions to `source`."""
     end = len(source) if end is None else end
-    chars: list[str] = []
-    offsets: list[int] = []
-    for position in range(start, end):
-        char = source[position]
-        if char.isspace():
-            if chars and chars[-1] == " ":
-                continue
-            char = " "
-        chars.append(char)
-        offsets.append(position)
-    return "".join(chars), offsets
+    return _WHITESPACE.sub(" ", source[start:end]), FlatOffsets(source, start, end)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, redirect, request, url_for
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from ..store.base import Store
@@ -45,12 +45,13 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, **config.extra)
     app.extensions["ofsted_kg"] = Services(store, config, make_runner(store, config))
 
-    from . import describe, graph_store, named, sparql
+    from . import describe, graph_store, named, pages, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(describe.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(named.bp)
+    app.register_blueprint(pages.bp)  # linked-data pages, including the home page at /
 
     app.context_processor(lambda: {"config_blueprints": app.blueprints})
     app.register_error_handler(HTTPException, _error_response)
@@ -65,10 +66,6 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
         return response
-
-    @app.route("/")
-    def home() -> Response:
-        return redirect(url_for("sparql.endpoint"))
 
     return app
 

@@ -34,6 +34,13 @@ def serve(
         f"({'writes with the bearer token' if config.write_token else 'read-only'})",
         flush=True,
     )
+    options: dict[str, object] = {}
+    if trusted_proxy:
+        # Behind a TLS reverse proxy: believe its X-Forwarded-* headers (only from that
+        # address) so links and descriptions name the public https:// URL. waitress refuses
+        # these options unless a proxy is named.
+        options["trusted_proxy"] = trusted_proxy
+        options["trusted_proxy_headers"] = "x-forwarded-proto x-forwarded-host x-forwarded-for"
     try:
         waitress.serve(
             app,
@@ -43,12 +50,7 @@ def serve(
             max_request_body_size=config.max_body_bytes,
             channel_timeout=max(30, int(config.query_timeout) + 10),
             ident="ofsted-kg",
-            # Behind a TLS reverse proxy: believe its X-Forwarded-* headers (only from that
-            # address) so links and descriptions name the public https:// URL.
-            trusted_proxy=trusted_proxy,
-            trusted_proxy_headers="x-forwarded-proto x-forwarded-host x-forwarded-for"
-            if trusted_proxy
-            else None,
+            **options,
         )
     finally:
         app.extensions["ofsted_kg"].runner.close()

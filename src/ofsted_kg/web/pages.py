@@ -1,0 +1,203 @@
+"""Linked-data pages: every URI minted under the base dereferences here.
+
+- `/id/...` (things) answers 303 See Other to `/doc/...`, the document about the thing (UK
+  public-sector URI guidance);
+- `/doc/...` and `/def/ofsted/...` serve HTML to browsers and Turtle, JSON-LD, N-Triples or
+  RDF/XML by Accept or by extension (`.ttl .jsonld .nt .rdf`);
+- `/` is the home page: search, entry points, downloads; `/search`, `/search.json`,
+  `/authorities`, `/inspectors`, `/inspections`, `/download/graph.EXT` complete it.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from rdflib.namespace import OWL
+
+from .. import export as exporter
+from ..ontology import SCHEMA
+from .formats import HTML, choose
+from .pages_charts import grade_distribution, grade_timeline
+from .pages_data import ask, iri, uris
+from .pages_index import authorities, grade_counts, inspectors, search
+from .pages_paths import canonical, split_extension, topic_of, uri_of
+from .pages_rdf import EXTENSION_OF, FORMAT_NAMES, RDF_TYPES, serialize
+from .pages_views import (
+    authority_view,
+    facts,
+    incoming,
+    incoming_page,
+    inspection_view,
+    inspections_where,
+    ontology_view,
+    person_view,
+    quotes,
+)
+from .services import services
+
+bp = Blueprint("pages", __name__)
+
+# Whole-graph downloads: extension -> (export.py format, media type).
+DOWNLOADS = {
+    "ttl": ("turtle", "text/turtle"),
+    "nt": ("ntriples", "application/n-triples"),
+    "nq": ("nquads", "application/n-quads"),
+    "trig": ("trig", "application/trig"),
+    "jsonld": ("jsonld", "application/ld+json"),
+}
+LIST_PAGE = 50
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        abort(400, "page must be a whole number")
+
+
+# ------------------------------------------------------------------ dereferencing
+
+
+@bp.route("/id/<path:rest>")
+def thing(rest: str) -> Response:
+    """A thing is not a document: See Other its description."""
+    response = redirect(f"{request.script_root}/doc/{canonical(rest)}", code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    path, media_type = split_extension(f"doc/{rest}")
+    return _resource(topic_of(path), path, media_type)
+
+
+@bp.route("/def/ofsted/", defaults={"rest": ""})
+@bp.route("/def/ofsted/<path:rest>")
+def term(rest: str) -> Response:
+    path, media_type = split_extension(f"def/ofsted/{rest}")
+    if path == "def/ofsted/index":  # the ontology as a file: /def/ofsted/index.ttl
+        path = "def/ofsted/"
+    return _resource(uri_of(path), path, media_type)
+
+
+def _resource(topic: str, path: str, media_type: str | None) -> Response:
+    wanted = media_type or choose(request.headers.get("Accept"), (HTML, *RDF_TYPES)) or HTML
+    if not ask(f"ASK {{ {{ {iri(topic)} ?p ?o }} UNION {{ ?s ?p {iri(topic)} }} }}"):
+        abort(404, f"nothing is known about {topic}")
+    local = f"{request.script_root}/{canonical(path) if path != 'def/ofsted/' else path}"
+    file_stem = local + "index" if local.endswith("/") else local
+    alternates = [(FORMAT_NAMES[t], t, f"{file_stem}.{EXTENSION_OF[t]}") for t in RDF_TYPES]
+    document = uris().base + (canonical(path) if path != "def/ofsted/" else path)
+    if wanted == HTML:
+        body = _html(topic, document, alternates)
+    else:
+        body = serialize(topic, document, wanted)
+    response = Response(body, content_type=f"{wanted}; charset=utf-8")
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = ", ".join(
+        f'<{url}>; rel="alternate"; type="{t}"' for _, t, url in alternates
+    )
+    return response
+
+
+def _html(topic: str, document: str, alternates: list) -> str:
+    rev = request.args.get("rev")
+    if rev:  # one page of the resources linking here by one property
+        section = incoming_page(topic, rev, _page_number())
+        _, _, label = facts(topic)
+        return render_template(
+            "pages_incoming.html", topic=topic, label=label, section=section, alternates=alternates
+        )
+    found, types, label = facts(topic)
+    type_uris = {t.uri for t in types}
+    T = uris().term
+    kind, context = None, {}
+    if str(T("LocalAuthority")) in type_uris:
+        kind, context = "authority", authority_view(topic)
+        context["timeline"] = grade_timeline(context["inspections"])
+    elif str(T("Inspection")) in type_uris:
+        kind, context = "inspection", inspection_view(topic)
+    elif str(SCHEMA.Person) in type_uris:
+        kind, context = "person", person_view(topic)
+    elif str(OWL.Ontology) in type_uris:
+        kind, context = "ontology", ontology_view()
+    return render_template(
+        "pages_resource.html",
+        topic=topic,
+        document=document,
+        label=label,
+        types=types,
+        facts=found,
+        quotes=quotes(topic),
+        incoming=incoming(topic),
+        alternates=alternates,
+        kind=kind,
+        view=context,
+    )
+
+
+# ------------------------------------------------------------------ home and entry points
+
+
+@bp.route("/")
+def home() -> Response:
+    return Response(
+        render_template(
+            "pages_home.html",
+            latest=inspections_where("", order="DESC(?start)", limit="LIMIT 10"),
+            distribution=grade_distribution(grade_counts()),
+            downloads=DOWNLOADS,
+        )
+    )
+
+
+@bp.route("/search")
+def search_page() -> Response:
+    q = request.args.get("q", "")
+    return Response(render_template("pages_search.html", q=q, hits=search(q) if q else []))
+
+
+@bp.route("/search.json")
+def search_json() -> Response:
+    hits = search(request.args.get("q", ""), limit=20)
+    return jsonify([{"name": h.name, "kind": h.kind, "uri": h.uri, "page": h.href} for h in hits])
+
+
+@bp.route("/authorities")
+def authority_list() -> Response:
+    return Response(render_template("pages_authorities.html", rows=authorities()))
+
+
+@bp.route("/inspectors")
+def inspector_list() -> Response:
+    return Response(render_template("pages_inspectors.html", rows=inspectors()))
+
+
+@bp.route("/inspections")
+def inspection_list() -> Response:
+    page = _page_number()
+    rows = inspections_where(
+        "", order="DESC(?start) ?i", limit=f"LIMIT {LIST_PAGE + 1} OFFSET {(page - 1) * LIST_PAGE}"
+    )
+    return Response(
+        render_template(
+            "pages_inspections.html",
+            rows=rows[:LIST_PAGE],
+            page=page,
+            more=len(rows) > LIST_PAGE,
+        )
+    )
+
+
+@bp.route("/download/graph.<ext>")
+def download(ext: str) -> Response:
+    if ext not in DOWNLOADS:
+        abort(404, f"no download graph.{ext}; formats: {', '.join(DOWNLOADS)}")
+    fmt, media_type = DOWNLOADS[ext]
+    out = io.BytesIO()
+    exporter.export(services().store, fmt, out, uris())
+    response = Response(out.getvalue(), content_type=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="ofsted-kg.{ext}"'
+    return response

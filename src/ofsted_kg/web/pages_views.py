@@ -1,0 +1,489 @@
+"""What each page shows, read from the store: the generic view of any resource (facts with their
+provenance, incoming links) and the purpose-made views of authorities, inspections and people.
+
+Each function runs a few SELECT queries (pages_data.select) and returns plain data for the
+templates; nothing here renders HTML.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from .. import vocab
+from ..ontology import ontology_graph
+from .pages_data import LABEL_PATH, Node, curie, iri, labels, select, uris, values
+from .pages_paths import href
+
+INCOMING_PAGE = 10  # incoming links shown per property and page
+
+
+@dataclass
+class Value:
+    """One object of a fact, ready to show: text, and a link when it is a resource."""
+
+    text: str
+    href: str | None = None
+    uri: str | None = None
+    note: str | None = None  # language or datatype of a literal
+
+
+@dataclass
+class Source:
+    """Where a fact comes from: its named graph and, for a report graph, the file and quotes."""
+
+    graph: str
+    graph_label: str
+    href: str
+    file_name: str | None = None
+
+
+@dataclass
+class Fact:
+    predicate: str
+    label: str
+    href: str
+    values: list[Value] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    page: str
+    text: str
+    file_name: str
+    uri: str
+
+
+@dataclass
+class Incoming:
+    predicate: str
+    label: str
+    href: str
+    count: int
+    subjects: list[Value]
+    page: int = 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // INCOMING_PAGE))
+
+
+def local(uri: str) -> str:
+    """The last path segment of a URI: the key of a concept (`good`, `lead_inspector`)."""
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def value_of(node: Node, names: dict[str, str]) -> Value:
+    if node.is_uri:
+        return Value(names.get(node.value, node.value), href(node.value), node.value)
+    note = node.lang or (node.datatype.rsplit("#", 1)[-1] if node.datatype else None)
+    return Value(node.value, note=None if note == "string" else note)
+
+
+def graph_sources(graphs: set[str]) -> dict[str, Source]:
+    """A Source for each named graph: report graphs named by their file (from the manifest)."""
+    if not graphs:
+        return {}
+    rows = select(
+        f"SELECT ?g ?file WHERE {{ {values('g', graphs)} ?entry ofsted:builtGraph ?g ; "
+        "ofsted:fileName ?file }"
+    )
+    files = {row["g"].value: row["file"].value for row in rows}
+    base_graph = str(uris().graph(""))
+    sources = {}
+    for graph in graphs:
+        file_name = files.get(graph)
+        if graph.endswith("/inferred"):
+            name = "inferred (OWL-RL) from " + (files.get(graph[: -len("/inferred")]) or "a graph")
+        elif file_name:
+            name = f"report {file_name}"
+        elif graph.startswith(base_graph):
+            name = f"{graph[len(base_graph) :]} graph"
+        else:
+            name = graph
+        sources[graph] = Source(graph, name, href(graph), file_name)
+    return sources
+
+
+def facts(topic: str) -> tuple[list[Fact], list[Value], str]:
+    """The resource's facts grouped by property, its types, and its label."""
+    rows = select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {iri(topic)} ?p ?o }} }}")
+    names = labels(
+        {topic} | {r["p"].value for r in rows} | {r["o"].value for r in rows if r["o"].is_uri}
+    )
+    sources = graph_sources({r["g"].value for r in rows})
+    by_predicate: dict[str, Fact] = {}
+    seen: dict[tuple[str, Node], Value] = {}
+    for row in sorted(rows, key=lambda r: (r["p"].value, r["o"].value)):
+        p = row["p"].value
+        fact = by_predicate.setdefault(p, Fact(p, names[p], href(p)))
+        if (p, row["o"]) not in seen:
+            seen[(p, row["o"])] = value_of(row["o"], names)
+            fact.values.append(seen[(p, row["o"])])
+        source = sources[row["g"].value]
+        if source not in fact.sources:
+            fact.sources.append(source)
+    types = by_predicate.pop(str(RDF.type), Fact(str(RDF.type), "type", "")).values
+    ordered = sorted(by_predicate.values(), key=lambda f: f.label.lower())
+    return ordered, types, names[topic]
+
+
+def quotes(topic: str) -> list[Quote]:
+    """The quoted passages the resource's facts were read from."""
+    rows = select(
+        f"""SELECT DISTINCT ?ev ?page ?exact ?file WHERE {{
+            {iri(topic)} ofsted:evidence ?ev . ?ev ofsted:page ?page ;
+            oa:hasSelector/oa:exact ?exact ; oa:hasSource/ofsted:fileName ?file }}
+            ORDER BY ?page ?exact"""
+    )
+    return [
+        Quote(r["page"].value, r["exact"].value, r["file"].value, href(r["ev"].value)) for r in rows
+    ]
+
+
+def incoming_counts(topic: str) -> dict[str, int]:
+    rows = select(
+        f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {iri(topic)} }} GROUP BY ?p"
+    )
+    return {r["p"].value: int(r["n"].value) for r in rows}
+
+
+def incoming_subjects(topic: str, predicate: str, page: int) -> list[Value]:
+    rows = select(
+        f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s {iri(predicate)} {iri(topic)}
+            OPTIONAL {{ ?s {LABEL_PATH} ?l }} }} GROUP BY ?s ORDER BY ?label ?s
+            LIMIT {INCOMING_PAGE} OFFSET {(page - 1) * INCOMING_PAGE}"""
+    )
+    return [
+        Value(
+            r["label"].value if "label" in r else curie(r["s"].value),
+            href(r["s"].value),
+            r["s"].value,
+        )
+        for r in rows
+    ]
+
+
+def incoming(topic: str) -> list[Incoming]:
+    """First page of incoming links, per property."""
+    counts = incoming_counts(topic)
+    names = labels(counts)
+    return sorted(
+        (
+            Incoming(p, names[p], href(p), n, incoming_subjects(topic, p, 1))
+            for p, n in counts.items()
+        ),
+        key=lambda i: i.label.lower(),
+    )
+
+
+def incoming_page(topic: str, predicate: str, page: int) -> Incoming:
+    count = incoming_counts(topic).get(predicate, 0)
+    return Incoming(
+        predicate,
+        labels([predicate])[predicate],
+        href(predicate),
+        count,
+        incoming_subjects(topic, predicate, page),
+        page,
+    )
+
+
+# ------------------------------------------------------------------ purpose-made views
+
+
+@dataclass
+class Grade:
+    area: str  # key, e.g. overall_effectiveness
+    area_label: str
+    grade: str  # key, e.g. good
+    grade_label: str
+    judgement: str  # href of the judgement
+
+
+@dataclass
+class InspectionRow:
+    uri: str
+    href: str
+    label: str
+    start: str
+    end: str
+    kind: str
+    grades: list[Grade] = field(default_factory=list)
+
+
+def _grade(row: dict[str, Node]) -> Grade:
+    area, grade = local(row["area"].value), local(row["grade"].value)
+    return Grade(
+        area,
+        vocab.AREAS.get(area, area),
+        grade,
+        vocab.GRADES.get(grade, grade),
+        href(row["j"].value),
+    )
+
+
+def inspections_where(pattern: str, order: str = "?start", limit: str = "") -> list[InspectionRow]:
+    """Inspections matching `pattern` (on ?i), with their dates, kind and grades."""
+    rows = select(
+        f"""SELECT ?i (SAMPLE(?l) AS ?label) (MIN(?s) AS ?start) (MAX(?e) AS ?end)
+                   (SAMPLE(?k) AS ?kind) WHERE {{
+              {{ SELECT DISTINCT ?i WHERE {{ {pattern} ?i a ofsted:Inspection }} }}
+              OPTIONAL {{ ?i rdfs:label ?l }} OPTIONAL {{ ?i schema:startDate ?s }}
+              OPTIONAL {{ ?i schema:endDate ?e }} OPTIONAL {{ ?i ofsted:reportKind ?k }}
+            }} GROUP BY ?i ORDER BY {order} {limit}"""
+    )
+    found = [
+        InspectionRow(
+            r["i"].value,
+            href(r["i"].value),
+            r["label"].value if "label" in r else r["i"].value,
+            r["start"].value if "start" in r else "",
+            r["end"].value if "end" in r else "",
+            vocab.REPORT_KINDS.get(local(r["kind"].value), "") if "kind" in r else "",
+        )
+        for r in rows
+    ]
+    if found:
+        by_uri = {f.uri: f for f in found}
+        for r in select(
+            f"""SELECT DISTINCT ?i ?j ?area ?grade WHERE {{ {values("i", by_uri)}
+                ?i ofsted:hasJudgement ?j . ?j ofsted:judgementArea ?area ; ofsted:grade ?grade }}"""
+        ):
+            by_uri[r["i"].value].grades.append(_grade(r))
+        for f in found:
+            f.grades.sort(
+                key=lambda g: list(vocab.AREAS).index(g.area) if g.area in vocab.AREAS else 99
+            )
+    return found
+
+
+@dataclass
+class PersonLink:
+    href: str
+    name: str
+    role: str
+    detail: str = ""
+
+
+def authority_view(topic: str) -> dict:
+    inspections = inspections_where(f"?i ofsted:inspectedAuthority {iri(topic)} .")
+    officials = select(
+        f"""SELECT ?person (SAMPLE(?n) AS ?name) ?role (MAX(?d) AS ?last) WHERE {{
+              ?i ofsted:inspectedAuthority {iri(topic)} ; prov:qualifiedAssociation ?m .
+              ?m prov:agent ?person ; prov:hadRole ?role .
+              ?role skos:inScheme {iri(uris().scheme("OFFICIAL_ROLES"))} .
+              ?person schema:name ?n . OPTIONAL {{ ?i schema:startDate ?d }}
+            }} GROUP BY ?person ?role ORDER BY DESC(?last) ?name"""
+    )
+    geography = select(
+        f"""SELECT ?code ?area ?from ?to WHERE {{ {iri(topic)} ofsted:hasGssCode ?c .
+              ?c ofsted:gssCode ?code ; ofsted:statisticalArea ?area .
+              OPTIONAL {{ ?c schema:validFrom ?from }} OPTIONAL {{ ?c schema:validThrough ?to }}
+            }} ORDER BY ?from"""
+    )
+    boards = select(f"SELECT DISTINCT ?b WHERE {{ {iri(topic)} ofsted:safeguardingBoard ?b }}")
+    return {
+        "inspections": inspections,
+        "officials": [
+            PersonLink(
+                href(r["person"].value),
+                r["name"].value,
+                vocab.OFFICIAL_ROLES.get(local(r["role"].value), local(r["role"].value)),
+                f"named in a report of {r['last'].value[:4]}" if "last" in r else "",
+            )
+            for r in officials
+        ],
+        "geography": [
+            {
+                "code": r["code"].value,
+                "href": r["area"].value,
+                "from": r["from"].value if "from" in r else "",
+                "to": r["to"].value if "to" in r else "",
+            }
+            for r in geography
+        ],
+        "boards": [href(r["b"].value) for r in boards],
+    }
+
+
+@dataclass
+class Recommendation:
+    position: int
+    number: str
+    text: str
+    href: str
+    framework: str
+
+
+def _recommendation_groups(topic: str) -> list[dict]:
+    rows = select(
+        f"""SELECT ?r ?pos ?target ?priority ?theme ?text ?number ?framework WHERE {{
+              {iri(topic)} ofsted:hasRecommendation ?r . ?r ofsted:position ?pos ; ofsted:text ?text .
+              OPTIONAL {{ ?r ofsted:target ?target }} OPTIONAL {{ ?r ofsted:priority ?priority }}
+              OPTIONAL {{ ?r ofsted:theme ?theme }} OPTIONAL {{ ?r ofsted:printedNumber ?number }}
+              OPTIONAL {{ ?r ofsted:frameworkReference ?framework }}
+            }} ORDER BY ?pos"""
+    )
+    groups: dict[tuple[str, str, str], list[Recommendation]] = defaultdict(list)
+    for r in rows:
+        target = local(r["target"].value) if "target" in r else ""
+        key = (
+            vocab.RECOMMENDATION_TARGETS.get(target, target or "Not stated"),
+            r["priority"].value if "priority" in r else "",
+            r["theme"].value if "theme" in r else "",
+        )
+        framework = local(r["framework"].value) if "framework" in r else ""
+        groups[key].append(
+            Recommendation(
+                int(r["pos"].value),
+                r["number"].value if "number" in r else "",
+                r["text"].value,
+                href(r["r"].value),
+                vocab.NATIONAL_FRAMEWORK.get(framework, framework),
+            )
+        )
+    return [
+        {"target": t, "priority": p, "theme": th, "items": items}
+        for (t, p, th), items in groups.items()
+    ]
+
+
+def inspection_view(topic: str) -> dict:
+    this = inspections_where(f"VALUES ?i {{ {iri(topic)} }}")
+    team = select(
+        f"""SELECT ?m ?name ?role ?person ?org WHERE {{
+              {iri(topic)} prov:qualifiedAssociation ?m . ?m ofsted:nameAsPrinted ?name ;
+              prov:hadRole ?role . OPTIONAL {{ ?m prov:agent ?person }}
+              OPTIONAL {{ ?m ofsted:organisationAsPrinted ?org }} }} ORDER BY ?m"""
+    )
+    inspector_order = list(vocab.INSPECTOR_ROLES)
+    inspectors, officials = [], []
+    for r in sorted(
+        team,
+        key=lambda r: (
+            inspector_order.index(local(r["role"].value))
+            if local(r["role"].value) in inspector_order
+            else 99,
+            r["name"].value,
+        ),
+    ):
+        role = local(r["role"].value)
+        link = PersonLink(
+            href(r["person"].value if "person" in r else r["m"].value),
+            r["name"].value,
+            vocab.INSPECTOR_ROLES.get(role) or vocab.OFFICIAL_ROLES.get(role, role),
+            r["org"].value if "org" in r else "",
+        )
+        (inspectors if role in vocab.INSPECTOR_ROLES else officials).append(link)
+    around = select(
+        f"""SELECT ?which ?other WHERE {{
+              {{ {iri(topic)} ofsted:previousInspection ?other BIND("previous" AS ?which) }}
+              UNION {{ ?other ofsted:previousInspection {iri(topic)} BIND("next" AS ?which) }}
+              UNION {{ {iri(topic)} ofsted:inspectedAuthority ?other BIND("authority" AS ?which) }}
+              UNION {{ {iri(topic)} ofsted:reportedIn ?other BIND("source" AS ?which) }} }}"""
+    )
+    names = labels({r["other"].value for r in around})
+    links = {
+        r["which"].value: Value(names[r["other"].value], href(r["other"].value), r["other"].value)
+        for r in around
+    }
+    source = select(
+        f"""SELECT ?file ?pages ?issued WHERE {{ {iri(topic)} ofsted:reportedIn ?s .
+              ?s ofsted:fileName ?file . OPTIONAL {{ ?s ofsted:pageCount ?pages }}
+              OPTIONAL {{ ?s dcterms:issued ?issued }} }}"""
+    )
+    return {
+        "inspection": this[0] if this else None,
+        "inspectors": inspectors,
+        "officials": officials,
+        "recommendations": _recommendation_groups(topic),
+        "links": links,
+        "source": {k: v.value for k, v in source[0].items()} if source else {},
+    }
+
+
+def person_view(topic: str) -> dict:
+    rows = select(
+        f"""SELECT DISTINCT ?i ?label ?role ?start ?authority ?aname WHERE {{
+              ?m prov:agent {iri(topic)} ; prov:hadRole ?role . ?i prov:qualifiedAssociation ?m .
+              OPTIONAL {{ ?i rdfs:label ?label }} OPTIONAL {{ ?i schema:startDate ?start }}
+              OPTIONAL {{ ?i ofsted:inspectedAuthority ?authority .
+                         ?authority skos:prefLabel ?aname }} }} ORDER BY DESC(?start)"""
+    )
+    colleagues = select(
+        f"""SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?i) AS ?together) WHERE {{
+              ?m prov:agent {iri(topic)} ; prov:hadRole ?r . ?r skos:inScheme ?scheme .
+              ?i prov:qualifiedAssociation ?m , ?m2 . ?m2 prov:agent ?other ; prov:hadRole ?r2 .
+              ?r2 skos:inScheme ?scheme . ?other schema:name ?n
+              FILTER (?other != {iri(topic)}) }}
+            GROUP BY ?other ORDER BY DESC(?together) ?name LIMIT 20"""
+    )
+    roles = Counter(local(r["role"].value) for r in rows)
+    return {
+        "inspections": [
+            {
+                "href": href(r["i"].value),
+                "label": r["label"].value if "label" in r else r["i"].value,
+                "role": vocab.INSPECTOR_ROLES.get(local(r["role"].value))
+                or vocab.OFFICIAL_ROLES.get(local(r["role"].value), local(r["role"].value)),
+                "start": r["start"].value if "start" in r else "",
+                "authority": Value(r["aname"].value, href(r["authority"].value))
+                if "authority" in r
+                else None,
+            }
+            for r in rows
+        ],
+        "roles": [
+            (vocab.INSPECTOR_ROLES.get(k) or vocab.OFFICIAL_ROLES.get(k, k), n)
+            for k, n in roles.most_common()
+        ],
+        "colleagues": [
+            PersonLink(href(r["other"].value), r["name"].value, "", r["together"].value)
+            for r in colleagues
+        ],
+    }
+
+
+@dataclass
+class TermEntry:
+    href: str
+    label: str
+    comment: str
+    name: str
+
+
+def ontology_view() -> dict:
+    """The ontology's classes, properties and concept schemes, from the ontology graph in memory
+    (the same graph the build loads into the store)."""
+    graph = ontology_graph(uris().base)
+    namespace = str(uris().DEF)
+
+    def entries(kind: URIRef, label_property: URIRef = RDFS.label) -> list[TermEntry]:
+        found = [
+            TermEntry(
+                href(str(term)),
+                str(graph.value(term, label_property) or local(str(term))),
+                str(graph.value(term, RDFS.comment) or ""),
+                str(term)[len(namespace) :],
+            )
+            for term in set(graph.subjects(RDF.type, kind))
+            if str(term).startswith(namespace)
+        ]
+        return sorted(found, key=lambda e: e.label.lower())
+
+    return {
+        "sections": [
+            ("Classes", entries(OWL.Class)),
+            ("Object properties", entries(OWL.ObjectProperty)),
+            ("Datatype properties", entries(OWL.DatatypeProperty)),
+            (
+                "Controlled vocabularies (SKOS concept schemes)",
+                entries(SKOS.ConceptScheme, SKOS.prefLabel),
+            ),
+        ]
+    }

@@ -1,0 +1,343 @@
+"""Linked-data pages on a real waitress server over a store built from the seeds and Somerset PDFs:
+dereferencing (303, negotiation, extensions, base mapping), the same graph in every RDF form,
+escaping of hostile text, incoming-link pagination, charts, search, downloads, and a browser walk
+with Playwright (Debian's chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from web_server import Running, running_server
+
+from ofsted_kg.build import build
+from ofsted_kg.store import EmbeddedStore
+from ofsted_kg.uris import DEFAULT_BASE, Uris
+from ofsted_kg.web import WebConfig
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+PDFS = (
+    "80555_somerset_2015-03-27.pdf",
+    "80555_somerset_2018-01-29.pdf",
+    "80555_somerset_2022-09-21.pdf",
+    "80555_somerset_2026-06-17.pdf",
+    "80528_north-somerset_2023-05-11.pdf",
+)
+HOSTILE = "<script>alert(1)</script> Smith"
+HOSTILE_GRAPH = "http://example.org/graph/hostile"
+RDF_FORMATS = {
+    "text/turtle": ("ttl", "turtle"),
+    "application/ld+json": ("jsonld", "json-ld"),
+    "application/n-triples": ("nt", "nt"),
+    "application/rdf+xml": ("rdf", "xml"),
+}
+uris = Uris(DEFAULT_BASE)
+
+
+def _rows(store: EmbeddedStore, sparql: str) -> list[dict[str, str]]:
+    data, _ = store.query(sparql, result_format="application/sparql-results+json")
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(data)["results"]["bindings"]]
+
+
+def _add_hostile_person(store: EmbeddedStore, inspection: str) -> None:
+    """A team member whose printed name is markup, as a report could print it."""
+    person = uris.inspector("hostile smith")
+    mention = f"{inspection}/participant/hostile"
+    name = json.dumps(HOSTILE)
+    store.update(
+        f"""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX schema: <https://schema.org/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        INSERT DATA {{ GRAPH <{HOSTILE_GRAPH}> {{
+          <{person}> a schema:Person, prov:Agent ; schema:name {name} ; rdfs:label {name} .
+          <{inspection}> prov:qualifiedAssociation <{mention}> .
+          <{mention}> prov:agent <{person}> ; <{uris.term("nameAsPrinted")}> {name} ;
+              prov:hadRole <{uris.concept("INSPECTOR_ROLES", "team_inspector")}> . }} }}"""
+    )
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, shared_dir: Path):
+    store = EmbeddedStore(tmp_path_factory.mktemp("pages") / "store")
+    sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in PDFS]
+    build(sources, store, base=DEFAULT_BASE, workers=2, log=lambda _: None)
+    somerset = _rows(
+        store,
+        f"""SELECT ?i WHERE {{ ?i <{uris.term("inspectedAuthority")}> <{uris.authority("80555")}> ;
+            <https://schema.org/startDate> ?d }} ORDER BY DESC(?d) LIMIT 1""",
+    )
+    assert somerset, "the Somerset PDFs built no inspection"
+    inspection = somerset[0]["i"]
+    _add_hostile_person(store, inspection)
+    config = WebConfig(query_workers=2, query_timeout=30)
+    with running_server(store, config) as server:
+        yield server, inspection
+    store.close()
+
+
+def local_path(uri: str) -> str:
+    assert uri.startswith(DEFAULT_BASE)
+    return "/" + uri[len(DEFAULT_BASE) :]
+
+
+def doc_path(uri: str) -> str:
+    return local_path(uri).replace("/id/", "/doc/", 1)
+
+
+def get(server: Running, path: str, accept: str | None = None) -> tuple[int, dict, bytes]:
+    return server.request("GET", path, headers={"Accept": accept} if accept else {})
+
+
+def parse(body: bytes, fmt: str, base: str) -> Graph:
+    return Graph().parse(data=body, format=fmt, publicID=base)
+
+
+# ------------------------------------------------------------------ dereferencing
+
+
+def test_id_answers_303_to_its_document(site) -> None:
+    server, _ = site
+    status, headers, _ = get(server, "/id/local-authority/80555", "text/html")
+    assert status == 303
+    assert urlsplit(headers["location"]).path == "/doc/local-authority/80555"
+
+
+def test_doc_serves_html_to_browsers_with_alternates(site) -> None:
+    server, _ = site
+    accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, headers, body = get(server, "/doc/local-authority/80555", accept)
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    html = body.decode()
+    assert "<h1>Somerset</h1>" in html
+    for media_type, (ext, _) in RDF_FORMATS.items():
+        assert (
+            f'rel="alternate" type="{media_type}" href="/doc/local-authority/80555.{ext}"' in html
+        )
+        assert f'href="/doc/local-authority/80555.{ext}"' in html.split("<body>")[1]
+    assert headers["vary"] == "Accept"
+
+
+@pytest.mark.parametrize("media_type", list(RDF_FORMATS))
+def test_doc_negotiates_rdf_by_accept_and_by_extension(site, media_type: str) -> None:
+    server, _ = site
+    ext, fmt = RDF_FORMATS[media_type]
+    by_accept = get(server, "/doc/local-authority/80555", media_type)
+    by_extension = get(server, f"/doc/local-authority/80555.{ext}")
+    for status, headers, body in (by_accept, by_extension):
+        assert status == 200
+        assert headers["content-type"].startswith(media_type)
+        graph = parse(body, fmt, "http://127.0.0.1/")
+        assert isomorphic(graph, parse(by_accept[2], fmt, "http://127.0.0.1/"))
+
+
+def test_rdf_forms_are_the_same_graph(site) -> None:
+    server, inspection = site
+    for path in ("/doc/local-authority/80555", doc_path(inspection), "/def/ofsted/Judgement"):
+        graphs = {
+            fmt: parse(get(server, path, media_type)[2], fmt, "http://127.0.0.1/")
+            for media_type, (_, fmt) in RDF_FORMATS.items()
+        }
+        first = graphs["turtle"]
+        assert len(first) > 5, path
+        for fmt, graph in graphs.items():
+            assert isomorphic(first, graph), f"{path}: {fmt} differs from Turtle"
+
+
+def test_base_that_is_not_the_server_address_is_mapped(site) -> None:
+    """Served from 127.0.0.1, the pages describe the URIs minted under the configured base."""
+    server, inspection = site
+    assert not server.url.startswith(DEFAULT_BASE.rstrip("/"))
+    graph = parse(get(server, doc_path(inspection) + ".nt")[2], "nt", server.url)
+    subjects = {str(s) for s in graph.subjects()}
+    assert inspection in subjects
+    assert all(not s.startswith(server.url) for s in subjects)
+    status, _, body = get(server, doc_path(inspection), "text/html")
+    assert status == 200 and inspection in body.decode()
+
+
+def test_ontology_terms_dereference(site) -> None:
+    server, _ = site
+    status, _, body = get(server, "/def/ofsted/Inspection", "text/html")
+    assert status == 200 and "<h1>Inspection</h1>" in body.decode()
+    status, _, body = get(server, "/def/ofsted/grade/good", "text/turtle")
+    graph = parse(body, "turtle", server.url)
+    assert (None, None, None) in graph and "Good" in {str(o) for o in graph.objects()}
+    status, _, body = get(server, "/def/ofsted/", "text/html")
+    assert status == 200 and "ofsted-kg ontology" in body.decode()
+
+
+def test_unknown_resource_is_404(site) -> None:
+    server, _ = site
+    status, _, body = get(server, "/doc/local-authority/no-such-urn", "text/html")
+    assert status == 404 and b"nothing is known" in body
+
+
+# ------------------------------------------------------------------ page content
+
+
+def test_hostile_names_are_text_not_markup(site) -> None:
+    server, inspection = site
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for path in (
+        doc_path(str(uris.inspector("hostile smith"))),
+        doc_path(inspection),
+        "/search?q=alert",
+    ):
+        status, _, body = get(server, path, "text/html")
+        html = body.decode()
+        assert status == 200, path
+        assert escaped in html, path
+        assert "<script>alert" not in html, path
+    hits = json.loads(get(server, "/search.json?q=alert")[2])
+    assert hits[0]["name"] == HOSTILE  # JSON carries the text itself, for the datalist
+
+
+def test_incoming_links_are_counted_and_paginated(site) -> None:
+    server, _ = site
+    html = get(server, "/def/ofsted/Judgement", "text/html")[2].decode()
+    count = int(re.search(r"type</a> <span class=\"count\">\((\d+)\)", html).group(1))
+    assert count > 20
+    assert f"Page 1 of {-(-count // 10)}" in html
+    rdf_type = quote("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", safe="")
+    pages = []
+    for page in (1, 2):
+        body = get(server, f"/def/ofsted/Judgement?rev={rdf_type}&page={page}", "text/html")[2]
+        pages.append(set(re.findall(r'<li><a href="(/doc/inspection/[^"]+)"', body.decode())))
+    assert len(pages[0]) == 10 and len(pages[1]) == 10
+    assert not pages[0] & pages[1]
+
+
+def test_authority_page_has_an_svg_timeline_with_text(site) -> None:
+    server, _ = site
+    html = get(server, "/doc/local-authority/80555", "text/html")[2].decode()
+    svg = re.search(r"<svg viewBox[^>]*role=\"img\".*?</svg>", html, re.S).group(0)
+    assert 'aria-labelledby="timeline-title timeline-desc"' in svg
+    assert '<title id="timeline-title">' in svg
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
+    assert re.search(r"\d{4}-\d\d-\d\d: .*(Good|Inadequate|Requires improvement)", desc)
+    assert svg.count("<path") >= 3  # one mark per judgement
+    assert "Overall effectiveness" in html  # the legend and the table say the areas in words
+
+
+def test_inspection_page_shows_judgements_team_and_source(site) -> None:
+    server, inspection = site
+    html = get(server, doc_path(inspection), "text/html")[2].decode()
+    for heading in ("Judgements", "Recommendations", "Inspection team", "Summary"):
+        assert f">{heading}</h2>" in html
+    assert "Lead inspector" in html
+    assert "Previous inspection" in html and "/doc/inspection/80555/" in html
+    assert re.search(r"80555_somerset_\d{4}-\d\d-\d\d\.pdf", html)
+
+
+def test_person_page_lists_inspections_and_colleagues(site) -> None:
+    server, inspection = site
+    html = get(server, doc_path(inspection), "text/html")[2].decode()
+    lead = re.search(r'<li><a href="(/doc/person/[^"]+)">([^<]+)</a>, Lead inspector', html)
+    assert lead
+    person = get(server, lead.group(1), "text/html")[2].decode()
+    assert f"<h1>{lead.group(2)}</h1>" in person
+    assert "Lead inspector" in person and doc_path(inspection) in person
+    assert "Worked most with" in person and "hostile" in person  # the inserted team member
+
+
+def test_home_search_and_lists(site) -> None:
+    server, _ = site
+    home = get(server, "/", "text/html")[2].decode()
+    assert 'href="#main"' in home and '<label for="q">' in home
+    assert 'aria-labelledby="distribution-title distribution-desc"' in home
+    assert "/download/graph.ttl" in home and "inspection-summary" in home
+    hits = json.loads(get(server, "/search.json?q=somer")[2])
+    assert {"Somerset", "North Somerset"} <= {h["name"] for h in hits}
+    assert any(h["page"] == "/doc/local-authority/80555" for h in hits)
+    page = get(server, "/search?q=Somerset", "text/html")[2].decode()
+    assert '<a href="/doc/local-authority/80555">Somerset</a>' in page
+    assert "Somerset" in get(server, "/authorities", "text/html")[2].decode()
+    assert "/doc/person/" in get(server, "/inspectors", "text/html")[2].decode()
+
+
+def test_downloads(site) -> None:
+    server, _ = site
+    status, headers, body = get(server, "/download/graph.nt")
+    assert status == 200 and "attachment" in headers["content-disposition"]
+    assert len(parse(body, "nt", server.url)) > 1000
+    status, headers, body = get(server, "/queries/inspection-summary?format=csv")
+    assert status == 200 and body.startswith(b"source_file,")
+    assert get(server, "/download/graph.exe")[0] == 404
+
+
+# ------------------------------------------------------------------ in a browser
+
+
+def test_browse_from_home_to_inspector_and_back(site) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    server, _ = site
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: pytest.fail(f"a script ran: {d.message}"))
+            page.goto(server.url + "/")
+            page.screenshot(path=ARTIFACTS / "pages-1-home.png", full_page=True)
+            assert page.locator("h1").inner_text() == "Ofsted inspections of children's services"
+
+            page.get_by_label("Search authorities, inspectors and officials by name").fill(
+                "Somerset"
+            )
+            # static/search.js fills the datalist from /search.json as the user types.
+            page.wait_for_function("document.querySelectorAll('#q-suggestions option').length > 0")
+            assert "Somerset" in page.locator("#q-suggestions option").first.get_attribute("value")
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/search?q=Somerset")
+            page.screenshot(path=ARTIFACTS / "pages-2-search.png", full_page=True)
+            page.get_by_role("link", name="Somerset", exact=True).click()
+
+            page.wait_for_url("**/doc/local-authority/80555")
+            assert page.locator("h1").inner_text() == "Somerset"
+            assert page.locator("svg[role=img] title").first.text_content().startswith("Grades")
+            page.screenshot(path=ARTIFACTS / "pages-3-authority.png", full_page=True)
+            table = page.get_by_role("table", name=re.compile("Inspections of Somerset"))
+            table.get_by_role("link", name=re.compile(r"Somerset, \d{4}-\d\d-\d\d$")).last.click()
+
+            page.wait_for_url("**/doc/inspection/80555/**")
+            inspection_url = page.url
+            assert page.get_by_role("heading", name="Judgements").is_visible()
+            page.screenshot(path=ARTIFACTS / "pages-4-inspection.png", full_page=True)
+            team = page.locator("section", has=page.get_by_role("heading", name="Inspection team"))
+            lead = team.locator("li", has_text="Lead inspector").get_by_role("link").first
+            lead_name = lead.inner_text()
+            lead.click()
+
+            page.wait_for_url("**/doc/person/**")
+            assert page.locator("h1").inner_text() == lead_name
+            assert page.get_by_role("heading", name="Worked most with").is_visible()
+            page.screenshot(path=ARTIFACTS / "pages-5-inspector.png", full_page=True)
+
+            page.go_back()
+            page.wait_for_url(inspection_url)
+            assert page.get_by_role("heading", name="Inspection team").is_visible()
+            # The inserted name shows as text on the page and never runs.
+            assert HOSTILE in team.inner_text()
+            page.set_viewport_size({"width": 390, "height": 800})
+            page.screenshot(path=ARTIFACTS / "pages-6-inspection-phone.png", full_page=True)
+        finally:
+            browser.close()
