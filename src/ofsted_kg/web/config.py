@@ -12,6 +12,8 @@ WRITE_TOKEN_ENV = "OFSTED_KG_WRITE_TOKEN"
 class WebConfig:
     query_timeout: float = 10.0  # seconds; the worker running a longer query is killed
     query_workers: int = 2  # worker processes, i.e. queries running at once
+    reserved_workers: int = 1  # more workers for pages and named queries only (never /sparql)
+    max_waiting: int = 4  # /sparql queries waiting for a worker; more get 503 at once
     max_result_bytes: int = 50 * 1024 * 1024  # larger results are refused (413), never cut
     max_body_bytes: int = 16 * 1024 * 1024  # larger request bodies are refused (413)
     write_token: str | None = None  # writes (Update, Graph Store PUT/POST/DELETE) need it

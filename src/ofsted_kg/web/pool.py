@@ -5,6 +5,11 @@ of a fixed number of worker processes (worker.py), each holding the store open r
 that passes its time limit gets its worker killed (the query really stops, its memory is freed)
 and a fresh worker started in its place; other queries keep running in the other workers.
 
+Two lanes keep the site up while the open endpoint is flooded: ad-hoc queries sent to /sparql
+use the shared workers only, and at most `max_waiting` of them wait for one (more get 503 at
+once, so a flood cannot hold every request thread); the site's own queries (pages, named
+queries, descriptions) also have `reserved` workers that ad-hoc queries never take.
+
 A read-only RocksDB handle sees the store as it was when opened, so a worker reopens the store
 when it has changed: after a write through this server (a generation number sent with each job)
 or by another process such as `ofsted-kg build` (the store folder's modification times).
@@ -13,7 +18,6 @@ or by another process such as `ofsted-kg build` (the store folder's modification
 from __future__ import annotations
 
 import os
-import queue
 import socket
 import subprocess
 import sys
@@ -55,6 +59,31 @@ class QueryJob:
 class _Worker:
     process: subprocess.Popen
     conn: Connection
+    reserved: bool = False  # kept for the site's own queries
+
+
+class _IdleWorkers:
+    """Idle workers in two lanes; ad-hoc queries may take shared ones only."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._shared: list[_Worker] = []
+        self._reserved: list[_Worker] = []
+
+    def put(self, worker: _Worker) -> None:
+        with self._ready:
+            (self._reserved if worker.reserved else self._shared).append(worker)
+            self._ready.notify_all()
+
+    def take(self, ad_hoc: bool, timeout: float) -> _Worker | None:
+        def free() -> list[_Worker] | None:
+            if not ad_hoc and self._reserved:
+                return self._reserved
+            return self._shared or None
+
+        with self._ready:
+            lane = self._ready.wait_for(free, timeout)
+            return lane.pop() if lane else None
 
 
 def _package_root() -> str:
@@ -65,19 +94,31 @@ def _package_root() -> str:
 class QueryPool:
     """A fixed number of worker processes over one store folder."""
 
-    def __init__(self, store_path: Path, *, size: int, timeout: float, max_result_bytes: int):
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        size: int,
+        timeout: float,
+        max_result_bytes: int,
+        reserved: int = 0,
+        max_waiting: int | None = None,
+    ):
         self.store_path = Path(store_path)
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
+        # Ad-hoc queries admitted at once: one per shared worker plus those allowed to wait.
+        self.ad_hoc_limit = None if max_waiting is None else size + max_waiting
+        self._ad_hoc = 0
         self._generation = 0
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._closed = False
-        for _ in range(size):
-            self._idle.put(self._start_worker())
+        for index in range(size + reserved):
+            self._idle.put(self._start_worker(reserved=index >= size))
 
-    def _start_worker(self) -> _Worker:
+    def _start_worker(self, reserved: bool = False) -> _Worker:
         ours, theirs = socket.socketpair()
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_package_root(), env.get("PYTHONPATH")]))
@@ -95,7 +136,7 @@ class QueryPool:
             stdin=subprocess.DEVNULL,
         )
         theirs.close()
-        worker = _Worker(process, Connection(ours.detach()))
+        worker = _Worker(process, Connection(ours.detach()), reserved)
         with self._lock:
             self._workers.append(worker)
         return worker
@@ -112,23 +153,40 @@ class QueryPool:
             self._workers.remove(worker)
             closed = self._closed
         if not closed:
-            self._idle.put(self._start_worker())
+            self._idle.put(self._start_worker(worker.reserved))
 
     def store_changed(self) -> None:
         """Make the workers reopen the store before their next query."""
         with self._lock:
             self._generation += 1
 
-    def run(self, job: QueryJob, timeout: float | None = None) -> tuple[bytes, str]:
-        """Run `job`; return (body, media type) or raise QueryError (400, 413, 503, 504)."""
+    def run(
+        self, job: QueryJob, timeout: float | None = None, *, ad_hoc: bool = False
+    ) -> tuple[bytes, str]:
+        """Run `job`; return (body, media type) or raise QueryError (400, 413, 503, 504).
+        `ad_hoc`: a query sent by a client (bounded admission, shared workers only)."""
+        if not ad_hoc:
+            return self._run(job, timeout, ad_hoc)
+        with self._lock:
+            if self.ad_hoc_limit is not None and self._ad_hoc >= self.ad_hoc_limit:
+                raise QueryError(
+                    503, f"{self._ad_hoc} queries are running or waiting; try again shortly"
+                )
+            self._ad_hoc += 1
+        try:
+            return self._run(job, timeout, ad_hoc)
+        finally:
+            with self._lock:
+                self._ad_hoc -= 1
+
+    def _run(self, job: QueryJob, timeout: float | None, ad_hoc: bool) -> tuple[bytes, str]:
         limit = self.timeout if timeout is None else timeout
         started = time.monotonic()
-        try:
-            worker = self._idle.get(timeout=limit)
-        except queue.Empty:
+        worker = self._idle.take(ad_hoc, limit)
+        if worker is None:
             raise QueryError(
                 503, f"all query workers stayed busy for {limit:g} s; try again shortly"
-            ) from None
+            )
         remaining = max(0.0, limit - (time.monotonic() - started))
         try:
             worker.conn.send((self._generation, job))
@@ -184,7 +242,9 @@ class StoreRunner:
             union_default_graph=job.union_default_graph,
         )
 
-    def run(self, job: QueryJob, timeout: float | None = None) -> tuple[bytes, str]:
+    def run(
+        self, job: QueryJob, timeout: float | None = None, *, ad_hoc: bool = False
+    ) -> tuple[bytes, str]:
         from concurrent.futures import TimeoutError as FutureTimeout
 
         limit = self.timeout if timeout is None else timeout

@@ -29,6 +29,8 @@ def make_runner(store: Store, config: WebConfig) -> QueryPool | StoreRunner:
             size=config.query_workers,
             timeout=config.query_timeout,
             max_result_bytes=config.max_result_bytes,
+            reserved=config.reserved_workers,
+            max_waiting=config.max_waiting,
         )
     return StoreRunner(store, timeout=config.query_timeout, workers=config.query_workers)
 

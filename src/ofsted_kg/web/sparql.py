@@ -41,12 +41,12 @@ def run_query(op: Operation, endpoint: str) -> Response:
         if op.all("default-graph-uri") or op.all("named-graph-uri")
         else tuple(from_graphs),
     )
-    return answer(job)
+    return answer(job, ad_hoc=True)
 
 
-def answer(job: QueryJob) -> Response:
+def answer(job: QueryJob, *, ad_hoc: bool = False) -> Response:
     try:
-        body, media_type = services().runner.run(job)
+        body, media_type = services().runner.run(job, ad_hoc=ad_hoc)
     except QueryError as exc:
         abort(exc.status, exc.message)
     response = Response(body, content_type=media_type)
