@@ -15,6 +15,8 @@ from ..store import open_store
 from . import create_app
 from .config import WebConfig
 
+MAX_HEADER_BYTES = 64 * 1024
+
 
 def serve(
     store_location: str | None,
@@ -48,6 +50,8 @@ def serve(
             port=port,
             threads=threads,
             max_request_body_size=config.max_body_bytes,
+            # The request line and headers together; a longer GET query must be POSTed (431).
+            max_request_header_size=MAX_HEADER_BYTES,
             channel_timeout=max(30, int(config.query_timeout) + 10),
             ident="ofsted-kg",
             **options,

@@ -15,8 +15,22 @@ from .services import require_write_access, services
 bp = Blueprint("sparql", __name__)
 
 
+# Deeper nesting is refused before parsing: the store's recursive parser overflows its stack
+# (and kills the query worker) at about 2,500 levels of { }; real queries use a handful.
+MAX_NESTING = 256
+
+
+def _check_nesting(text: str) -> None:
+    depth = sparql_text.nesting_depth(text)
+    if depth > MAX_NESTING:
+        abort(
+            400, f"the request nests {depth} levels of brackets; this server allows {MAX_NESTING}"
+        )
+
+
 def run_query(op: Operation, endpoint: str) -> Response:
     config = services().config
+    _check_nesting(op.text)
     try:
         outbound.check_query(op.text, config.allowed_services, config.allow_private_services)
     except outbound.OutboundRefused as exc:
@@ -56,6 +70,7 @@ def answer(job: QueryJob, *, ad_hoc: bool = False) -> Response:
 
 def run_update(op: Operation, endpoint: str) -> Response:
     require_write_access()
+    _check_nesting(op.text)
     state = services()
     config = state.config
     try:

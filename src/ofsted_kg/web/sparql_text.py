@@ -129,3 +129,20 @@ def query_form(query: str) -> str | None:
         if tok.is_keyword("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
             return tok.text.upper()
     return None
+
+
+_OPENING, _CLOSING = "{([", "})]"
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of braces, parentheses and brackets outside strings, IRIs, comments."""
+    depth = deepest = 0
+    for token in tokens(text):
+        if token.kind != "punct":
+            continue
+        if token.text in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in _CLOSING:
+            depth = max(0, depth - 1)
+    return deepest
