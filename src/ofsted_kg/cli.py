@@ -51,6 +51,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     config = WebConfig.from_env(
         query_timeout=args.timeout,
         query_workers=args.query_workers,
+        reserved_workers=args.reserved_workers,
+        max_waiting=args.max_waiting,
         max_result_bytes=args.max_result_bytes,
         write_token=args.write_token,
         allowed_services=tuple(args.allow_service),
@@ -187,6 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--store", help="store path or URL (default: $OFSTED_KG_STORE or var/store)")
     p.add_argument("--threads", type=int, default=8, help="waitress request threads (default 8)")
     p.add_argument("--query-workers", type=int, help="query worker processes (default 2)")
+    p.add_argument(
+        "--reserved-workers",
+        type=int,
+        help="more workers for pages and named queries only, never /sparql (default 1)",
+    )
+    p.add_argument(
+        "--max-waiting",
+        type=int,
+        help="/sparql queries that may wait for a worker; more get 503 at once (default 4); "
+        "keep --threads above query workers + this, so pages always find a thread",
+    )
     p.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     p.add_argument("--max-result-bytes", type=int, help="largest result sent (default 50 MiB)")
     p.add_argument(
