@@ -43,6 +43,8 @@ def _replace_chars(text: str, table: dict[str, str]) -> str:
     for old, new in table.items():
         text = text.replace(old, new)
     return text
+
+
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
