@@ -117,6 +117,12 @@ class Report:
     error: str | None = None  # why the file was refused (kind "invalid")
     warnings: list[str] = field(default_factory=list)  # partial extraction, stated plainly
 
+    def warn_missing(self, facts: dict[str, object], where: str) -> None:
+        """Add one warning naming the core facts (label -> value) that came out empty."""
+        missing = [label for label, value in facts.items() if not value]
+        if missing:
+            self.warnings.append(f"not found {where}: {', '.join(missing)}")
+
     def judgement_map(self) -> dict[str, str]:
         return {j.area: j.grade for j in self.judgements}
 

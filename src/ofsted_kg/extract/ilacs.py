@@ -30,14 +30,15 @@ def fill_ilacs(text: CleanText, report: Report) -> None:
     report.judgements = judgements(text)
     report.recommendations = improvement_points(text)
     report.previous_inspection = previous_inspections(text, summary_start(text))
-    for field, missing in (
-        ("local authority", report.local_authority is None),
-        ("inspection dates", not report.inspection_dates),
-        ("lead inspector", not report.inspectors),
-        ("judgements", not report.judgements),
-    ):
-        if missing:
-            report.warnings.append(f"no {field} found on the title page")
+    report.warn_missing(
+        {
+            "local authority": report.local_authority,
+            "inspection dates": report.inspection_dates,
+            "lead inspector": report.inspectors,
+            "judgements": report.judgements,
+        },
+        "on the title page",
+    )
 
 
 def _words(phrase: str) -> str:

@@ -39,19 +39,16 @@ def fill_lac2013(text: CleanText, report: Report) -> None:
     report.judgements = lac_judgements(text)
     report.inspectors = inspection_team(text)
     report.recommendations = areas_for_improvement(text)
-    missing = [
-        name
-        for name, value in (
-            ("local authority", report.local_authority),
-            ("inspection dates", report.inspection_dates),
-            ("judgements", report.judgements),
-            ("inspectors", report.inspectors),
-            ("areas for improvement", report.recommendations),
-        )
-        if not value
-    ]
-    if missing:
-        report.warnings.append("not found in the text: " + ", ".join(missing))
+    report.warn_missing(
+        {
+            "local authority": report.local_authority,
+            "inspection dates": report.inspection_dates,
+            "judgements": report.judgements,
+            "inspectors": report.inspectors,
+            "areas for improvement": report.recommendations,
+        },
+        "in the text",
+    )
 
 
 def lac_judgements(text: CleanText) -> list[Judgement]:

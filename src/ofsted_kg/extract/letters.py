@@ -40,13 +40,14 @@ def fill_letter(text: CleanText, report: Report) -> None:
     if improvements is None:
         improvements = _items_under(text, _DEVELOPMENT)  # annual letters: the same list
     report.recommendations = recommendations(text, improvements or [])
-    for field, missing in (
-        ("letter date", report.letter_date is None),
-        ("local authority", report.local_authority is None),
-        ("visit dates", not report.inspection_dates),
-    ):
-        if missing:
-            report.warnings.append(f"no {field} found in the letter")
+    report.warn_missing(
+        {
+            "letter date": report.letter_date,
+            "local authority": report.local_authority,
+            "visit dates": report.inspection_dates,
+        },
+        "in the letter",
+    )
 
 
 _DATE_LINE = re.compile(rf"^[ \t]*{DATE_RE.pattern}[ \t]*$", re.I | re.M)

@@ -342,18 +342,15 @@ def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
 
 
 def _warn_missing(report: Report) -> None:
-    missing = [
-        name
-        for name, value in (
-            ("local authority", report.local_authority),
-            ("inspection dates", report.inspection_dates),
-            ("judgements", report.judgements),
-            ("inspectors", report.inspectors),
-            ("recommendations", report.recommendations),
-        )
-        if not value
-    ]
-    if missing:
-        report.warnings.append("not found in the text: " + ", ".join(missing))
+    report.warn_missing(
+        {
+            "local authority": report.local_authority,
+            "inspection dates": report.inspection_dates,
+            "judgements": report.judgements,
+            "inspectors": report.inspectors,
+            "recommendations": report.recommendations,
+        },
+        "in the text",
+    )
     if report.statistics == []:
         report.warnings.append("'Children living in this area' found but none of its figures read")
