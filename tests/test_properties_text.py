@@ -17,6 +17,7 @@ from ofsted_kg.extract.statistics import _COUNT, _PERCENT, _number, area_statist
 from ofsted_kg.sources import HTML, MARKDOWN, TEXT, Document
 from ofsted_kg.vocab import GRADES, parse_grade
 
+# 300 examples per property in the suite (seconds); HYPOTHESIS_EXAMPLES=5000 for a deeper search.
 settings.register_profile(
     "ofsted",
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", "300")),
