@@ -133,7 +133,7 @@ def _emit(
     if authority:
         for triple in authority_triples(authority, uris):
             checked.add(triple)
-    result = validate_graph(checked, base)
+    result = validate_graph(checked, base, may_modify=True)
     outcome.violations = [f.line() for f in result.violations]
     outcome.warnings = [f.line() for f in result.warnings]
     if outcome.violations:
