@@ -441,6 +441,9 @@ def main(argv: list[str] | None = None) -> int:
         "timings are the best of several runs or medians.",
         "",
         *(section.markdown() for section in sections),
+        # The optimisation log is written by hand (before/after figures of each change, with the
+        # profile that pointed to it) and carried into every regenerated BENCHMARKS.md.
+        (HERE / "optimisations.md").read_text(encoding="utf-8"),
     ]
     Path(args.out).write_text("\n".join(text), encoding="utf-8")
     print("\n".join(text))

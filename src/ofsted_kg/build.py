@@ -52,11 +52,9 @@ def extract_file(path: Path) -> tuple[Report, QuoteContext | None]:
         document = read_document(path)
     except SourceError as exc:
         return invalid_report(Path(path).name, str(exc)), None
-    report = extract_document(document)
+    # Cleaned once, for the extractors and for the quotes' context alike.
     clean = clean_document(document)
-    bounds = [*clean.page_starts[1:], len(clean.text) + 1]
-    pages = [clean.text[a : b - 1] for a, b in zip(clean.page_starts, bounds, strict=True)]
-    return report, PageTexts(pages)
+    return extract_document(document, clean), PageTexts(clean.pages())
 
 
 def pipeline_version() -> str:

@@ -1,8 +1,9 @@
 """SHACL validation with pyshacl over `shapes/` (must.ttl: violations; should.ttl: warnings).
 
-Shapes check concepts against their schemes, so the SKOS vocabulary is added to the data graph
-being validated (it is small). Validating one report graph costs tens of milliseconds, so the
-build validates each report as it is built and the linking graph after linking.
+Shapes check concepts against their schemes, so the descriptions of the SKOS concepts a graph
+mentions are added to the data graph being validated. Validating one report graph costs tens of
+milliseconds, so the build validates each report as it is built and the linking graph after
+linking.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from functools import cache, lru_cache
 from typing import Any
 
 from pyshacl import Validator
+from pyshacl import shape as pyshacl_shape
+from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
 from pyshacl.graph_abstraction import RdfLibDataGraph
+from pyshacl.shapes_graph import ShapesGraph
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from .ontology import SHAPES_DIR, rebase, vocabulary_graph
 from .store import Store
@@ -52,18 +57,69 @@ class ValidationReport:
         return not self.violations
 
 
+class _ParameterList(list):
+    """pyshacl's list of constraint parameters, answering `in` from a set.
+
+    For every shape it validates, on every focus node, pyshacl tests each predicate of the shape
+    for membership in this list of 40 terms by `==`: a quarter of validation time went to
+    rdflib's Python-level term comparison (measured, see bench/optimisations.md). pyshacl keeps
+    the list in a module attribute that it fills on first use; filling it first with this list
+    changes no result. Copies (pyshacl's advanced mode extends one) are plain lists again.
+    """
+
+    def __init__(self, items: list[URIRef]) -> None:
+        super().__init__(items)
+        self._members = frozenset(items)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
+pyshacl_shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
+    _ParameterList(ALL_CONSTRAINT_PARAMETERS),
+    CONSTRAINT_PARAMETERS_MAP,
+)
+
+
 @cache
 def shapes_graph(base: str | None = None) -> Graph:
     uris = Uris(base)
-    g = Graph()
+    g = Graph(store="SimpleMemory")
     for path in sorted(SHAPES_DIR.glob("*.ttl")):
         g.parse(data=rebase(path.read_text(encoding="utf-8"), uris), format="turtle")
     return g
 
 
 @cache
-def _vocabulary(base: str | None) -> Graph:
-    return vocabulary_graph(Uris(base))
+def _concept_descriptions(base: str | None) -> dict[Node, tuple[tuple[Node, Node, Node], ...]]:
+    """Every vocabulary triple, grouped by its subject (a concept or a scheme)."""
+    grouped: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    for triple in vocabulary_graph(Uris(base)):
+        grouped.setdefault(triple[0], []).append(triple)
+    return {subject: tuple(triples) for subject, triples in grouped.items()}
+
+
+def _add_mentioned_concepts(data: Graph, base: str | None) -> None:
+    """Add the descriptions of the concepts `data` mentions, and of their schemes.
+
+    Only these matter to the shapes, which check a fact's concept against its scheme; the whole
+    vocabulary (500 triples) used to be added instead, as large as a report graph, and it cost a
+    sixth of validation time to copy and then to walk (measured, see BENCHMARKS.md).
+    """
+    described = _concept_descriptions(base)
+    mentioned = {o for o in data.objects() if o in described}
+    schemes = {o for c in mentioned for (_, _, o) in described[c] if o in described}
+    data.addN((*triple, data) for node in mentioned | schemes for triple in described[node])
+
+
+@cache
+def _shapes(base: str | None) -> ShapesGraph:
+    """pyshacl's view of the shapes, built once per process.
+
+    pyshacl makes a ShapesGraph for every Validator and harvests every shape from it anew, which
+    cost 9 ms of each report's validation; the harvested shapes hold no state of a run.
+    """
+    return ShapesGraph(shapes_graph(base))
 
 
 @lru_cache(maxsize=512)
@@ -100,15 +156,20 @@ def validate_graph(
     else:
         combined = Graph()
         combined += data
-    combined += _vocabulary(base)
+    _add_mentioned_concepts(combined, base)
     validator = Validator(
         _PreparedQueryGraph(store=combined.store, impl=combined),
         shacl_graph=shapes_graph(base),
         # `combined` is ours to change: validate it in place rather than have pyshacl copy it.
-        options={"inference": "none", "advanced": True, "allow_warnings": True, "inplace": True},
+        options={"inference": "none", "allow_warnings": True, "inplace": True},
     )
+    validator.shacl_graph = _shapes(base)
     _, results, _ = validator.run()
-    return ValidationReport(tuple(sorted(_findings(results), key=lambda f: (f.severity, f.focus))))
+    return ValidationReport(tuple(sorted(_findings(results), key=_finding_order)))
+
+
+def _finding_order(finding: Finding) -> tuple[str, str, str, str]:
+    return (finding.severity, finding.focus, finding.path, finding.message)
 
 
 def _findings(results: Graph) -> list[Finding]:

@@ -45,8 +45,10 @@ def extract(path: str | Path) -> Report:
     return extract_document(document)
 
 
-def extract_document(document: Document) -> Report:
-    text = clean_document(document)
+def extract_document(document: Document, text: CleanText | None = None) -> Report:
+    """Extract a document read already; `text`, its cleaned text, if the caller has cleaned it."""
+    if text is None:
+        text = clean_document(document)
     found = classify(text)
     report = Report(
         doc=document.name,
