@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 
 from ofsted_kg.build import build, extract_file
 from ofsted_kg.extract import iter_report_files
@@ -168,17 +168,16 @@ def bench_steps(pdfs: list[Path]) -> Section:
         start = time.perf_counter()
         inferred = infer(graph, uris.base)
         spent["OWL-RL (owlrl)"] += time.perf_counter() - start
+        # As build._emit: serialised first, then validated in place with its inferences.
         start = time.perf_counter()
-        checked = Graph()
-        checked += graph
-        checked += inferred
-        validate_graph(checked, uris.base, may_modify=True)
-        spent["SHACL (pyshacl)"] += time.perf_counter() - start
-        start = time.perf_counter()
-        store.replace_graph(
-            f"{uris.base}bench/{report.sha256}", graph.serialize(format="nt", encoding="utf-8")
-        )
+        name = f"{uris.base}bench/{report.sha256}"
+        store.replace_graph(name, graph.serialize(format="nt", encoding="utf-8"))
+        store.replace_graph(f"{name}/inferred", inferred.serialize(format="nt", encoding="utf-8"))
         spent["store load"] += time.perf_counter() - start
+        start = time.perf_counter()
+        graph += inferred
+        validate_graph(graph, uris.base, may_modify=True)
+        spent["SHACL (pyshacl)"] += time.perf_counter() - start
     shutil.rmtree(store.path, ignore_errors=True)
     total = sum(spent.values())
     section = Section(
