@@ -10,7 +10,13 @@ import re
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ofsted_kg.clean import CleanText, clean_document, clean_page
+from ofsted_kg.clean import (
+    _FOOTNOTE_MARKERS,
+    CleanText,
+    _strip_footnote_markers,
+    clean_document,
+    clean_page,
+)
 from ofsted_kg.extract.dates import MAX_YEAR, MIN_YEAR, find_dates, find_periods, parse_date
 from ofsted_kg.extract.names import clean_person_name, plain_authority_name
 from ofsted_kg.extract.statistics import _COUNT, _PERCENT, _number, area_statistics
@@ -205,3 +211,19 @@ def test_area_statistics_never_crash(pages: list[str]) -> None:
     doc = Document("x.txt", "x.txt", "0" * 64, TEXT, tuple(pages))
     found = area_statistics(clean_document(doc))
     assert found is None or all(s.value >= 0 for s in found)
+
+
+# Text dense in what footnote markers are made of: letters, ")", figures, "%", separators.
+marker_text = st.one_of(st.text(alphabet="abcXY)%,.;: \n0123456789¹²", max_size=80), any_text)
+
+
+@given(marker_text)
+@example("services3. 42,6163 and 12%4")
+@example("(children looked after)2 in care")
+def test_footnote_markers_are_stripped_as_by_the_full_patterns_alone(raw: str) -> None:
+    # Each marker pattern is only tried where its cheap hint finds a candidate: the hint must
+    # never miss a text the full pattern would change.
+    expected = raw
+    for pattern, replacement, _hint in _FOOTNOTE_MARKERS:
+        expected = pattern.sub(replacement, expected)
+    assert _strip_footnote_markers(raw) == expected
