@@ -84,6 +84,8 @@ pyshacl_shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
 @cache
 def shapes_graph(base: str | None = None) -> Graph:
     uris = Uris(base)
+    # A store without context bookkeeping: pyshacl looks up the shapes' parameters for every
+    # focus node, and rdflib's default store spent a tenth of validation tracking contexts.
     g = Graph(store="SimpleMemory")
     for path in sorted(SHAPES_DIR.glob("*.ttl")):
         g.parse(data=rebase(path.read_text(encoding="utf-8"), uris), format="turtle")
@@ -100,7 +102,8 @@ def _concept_descriptions(base: str | None) -> dict[Node, tuple[tuple[Node, Node
 
 
 def _add_mentioned_concepts(data: Graph, base: str | None) -> None:
-    """Add the descriptions of the concepts `data` mentions, and of their schemes.
+    """Add the descriptions of the concepts `data` mentions, and of the nodes those name (their
+    schemes; the areas of a report kind's framework).
 
     Only these matter to the shapes, which check a fact's concept against its scheme; the whole
     vocabulary (500 triples) used to be added instead, as large as a report graph, and it cost a
@@ -108,8 +111,8 @@ def _add_mentioned_concepts(data: Graph, base: str | None) -> None:
     """
     described = _concept_descriptions(base)
     mentioned = {o for o in data.objects() if o in described}
-    schemes = {o for c in mentioned for (_, _, o) in described[c] if o in described}
-    data.addN((*triple, data) for node in mentioned | schemes for triple in described[node])
+    named = {o for c in mentioned for (_, _, o) in described[c] if o in described}
+    data.addN((*triple, data) for node in mentioned | named for triple in described[node])
 
 
 @cache
@@ -163,7 +166,7 @@ def validate_graph(
         # `combined` is ours to change: validate it in place rather than have pyshacl copy it.
         options={"inference": "none", "allow_warnings": True, "inplace": True},
     )
-    validator.shacl_graph = _shapes(base)
+    validator.shacl_graph = _shapes(base)  # instead of the view it just made, to harvest anew
     _, results, _ = validator.run()
     return ValidationReport(tuple(sorted(_findings(results), key=_finding_order)))
 
