@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from conftest import SEEDS_DIR
 
@@ -16,6 +18,23 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def child_pids(pid: int) -> list[int]:
+    listing = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False
+    )
+    return [int(field) for field in listing.stdout.split()]
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A killed child not yet reaped by anyone is a zombie: gone for our purpose.
+    status = Path(f"/proc/{pid}/stat")
+    return status.exists() and status.read_text().split(") ", 1)[-1][:1] != "Z"
 
 
 def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
@@ -49,9 +68,11 @@ def test_build_then_serve_answers_and_stops_cleanly(tmp_path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+    workers: list[int] = []
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/sparql", server)
+        workers = child_pids(server.pid)
         with urllib.request.urlopen(f"{base}/queries/inspection-summary?format=csv") as response:
             rows = response.read().decode("utf-8").splitlines()
         assert rows[0].startswith("source_file,local_authority,la_gss_code,report_kind")
@@ -60,5 +81,16 @@ def test_build_then_serve_answers_and_stops_cleanly(tmp_path) -> None:
             assert "Somerset" in response.read().decode("utf-8")
     finally:
         server.send_signal(signal.SIGINT)
+        # Two ways not to stop, told apart: the server itself, or a query worker outliving it
+        # (it would hold the server's output open).
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise AssertionError(
+                f"the server did not stop on SIGINT: {server.communicate()}"
+            ) from None
+        alive = [pid for pid in workers if pid_alive(pid)]
+        assert not alive, f"query workers {alive} outlived the server"
         _, stderr = server.communicate(timeout=30)
     assert "Traceback" not in stderr, stderr

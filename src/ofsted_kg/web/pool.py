@@ -207,12 +207,21 @@ class QueryPool:
         return answer[1], answer[2]
 
     def close(self) -> None:
+        """Kill every worker, then wait for them together: shutting down takes at most a few
+        seconds, however many workers there are, and never raises."""
         with self._lock:
             self._closed = True
             workers = list(self._workers)
             self._workers.clear()
         for worker in workers:
-            self._stop(worker)
+            worker.process.kill()
+        deadline = time.monotonic() + 5
+        for worker in workers:
+            try:
+                worker.process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                print(f"ofsted-kg: query worker {worker.process.pid} did not stop", file=sys.stderr)
+            worker.conn.close()
 
 
 class StoreRunner:
