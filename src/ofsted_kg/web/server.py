@@ -3,11 +3,17 @@
 Threads (`--threads`) only receive requests and wait; queries run in the worker processes
 (`--query-workers`), so a few more threads than workers lets cheap requests (pages, errors,
 descriptions) through while every worker is busy.
+
+SIGTERM (what service managers and `docker stop` send) stops the server as Ctrl-C does: waitress
+finishes, the query workers are killed and the store is closed.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from types import FrameType
 
 import waitress
 
@@ -43,6 +49,8 @@ def serve(
         # these options unless a proxy is named.
         options["trusted_proxy"] = trusted_proxy
         options["trusted_proxy_headers"] = "x-forwarded-proto x-forwarded-host x-forwarded-for"
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         waitress.serve(
             app,
@@ -59,3 +67,8 @@ def serve(
     finally:
         app.extensions["ofsted_kg"].runner.close()
         store.close()
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # waitress stops cleanly on SystemExit (as on KeyboardInterrupt) and returns from serve().
+    raise SystemExit(0)
