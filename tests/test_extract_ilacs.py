@@ -198,6 +198,25 @@ def test_hand_checked_values(name: str, recent_reports: dict[str, dict[str, Any]
     assert not differences, differences
 
 
+# Previous inspections stated in prose, one report per wording, read by hand.
+PREVIOUS_STATED: dict[str, list[dict[str, str]]] = {
+    # "since they were judged to be good at the previous inspection in 2014" (grade first)
+    "80468_essex_2019-01-07.pdf": [{"date": "2014", "judgement": GOOD}],
+    # "since the last inspection in 2015, when all areas of the service required improvement"
+    "80580_wiltshire_2019-07-22.pdf": [{"date": "2015", "judgement": RI}],
+    # "since the last inspection, when the local authority was judged to be inadequate in all
+    # key areas of practice in 2016" (the year after the grade)
+    "80584_worcestershire_2019-07-29.pdf": [{"date": "2016", "judgement": INAD}],
+    # "improved since the last inspection in 2022": no outcome stated
+    "80521_manchester_2025-11-11.pdf": None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PREVIOUS_STATED))
+def test_previous_inspection_wordings(name: str, recent_reports: dict[str, dict[str, Any]]) -> None:
+    assert recent_reports[name]["previous_inspection"] == PREVIOUS_STATED[name]
+
+
 def test_framework_citations_are_mapped(recent_reports: dict[str, dict[str, Any]]) -> None:
     # Somerset 2026 prints "(National Framework, Outcome 1)" after the point, on its own line.
     recs = recent_reports["80555_somerset_2026-06-17.pdf"]["facts"]["recommendations"]

@@ -210,8 +210,34 @@ HAND_CHECKED: dict[str, dict[str, Any]] = {
             {"name": "Christopher Sands", "role": "quality_assurance_manager"},
         ],
         "recommendations": {"local_authority": 17, "lscb": None},
+        # "The judgements for the local authority were: Overall effectiveness: Inadequate."
+        "previous_inspection": [{"date": "2015-06", "judgement": INAD}],
     },
 }
+
+# The wordings of the "Previous Ofsted inspections" sub-section, one report each, read by hand.
+PREVIOUS_STATED: dict[str, list[dict[str, str]]] = {
+    # "... was in January 2013. The local authority was inadequate." (no "judged")
+    "80418_norfolk_2015-10-20.pdf": [
+        {"date": "2013-01", "judgement": INAD},
+        {"date": "2013-07", "judgement": INAD},
+    ],
+    # "... was in June 2013. Ofsted judged that services were inadequate."
+    "80545_kingston-upon-thames_2015-08-03.pdf": [
+        {"date": "2013-06", "judgement": INAD},
+        {"date": "2012-05", "judgement": "adequate"},
+    ],
+    # "... was published in January 2015. The judgements for the local authority were:
+    # • Overall effectiveness: inadequate • Children who need help ..." (a bulleted list)
+    "80555_somerset_2018-01-29.pdf": [{"date": "2015-01", "judgement": INAD}],
+}
+
+
+@pytest.mark.parametrize("name", sorted(PREVIOUS_STATED))
+def test_previous_inspection_wordings(
+    name: str, reports_2013_2018: dict[str, dict[str, Any]]
+) -> None:
+    assert reports_2013_2018[name]["previous_inspection"] == PREVIOUS_STATED[name]
 
 
 @pytest.mark.parametrize("name", sorted(HAND_CHECKED))

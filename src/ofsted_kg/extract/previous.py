@@ -3,9 +3,12 @@
 "Since the last inspection in March 2020, when services were judged to be requires improvement
 to be good", "last inspected in March 2020, when services were judged requires improvement to be
 good", "At the last inspection in 2015, the overall effectiveness ... was judged to require
-improvement to be good". The date keeps the precision printed: YYYY-MM, or YYYY when only the
-year is given. A sentence without a judging verb ("improved since the last inspection in 2022")
-states no outcome and is skipped.
+improvement to be good", "since the last inspection in 2015, when all areas of the service
+required improvement to be good", "since the last inspection, when the local authority was
+judged to be inadequate in all key areas of practice in 2016", "since they were judged to be good
+at the previous inspection in 2014". The date keeps the precision printed: YYYY-MM, or YYYY when
+only the year is given. A sentence without a judging verb ("improved since the last inspection in
+2022") states no outcome and is skipped.
 """
 
 from __future__ import annotations
@@ -22,10 +25,19 @@ _TRIGGER = re.compile(
     r"(?:inspection|inspected)\b",
     re.I,
 )
+_GRADE = r"requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|good|outstanding|adequate"
 _JUDGED = re.compile(
-    r"\b(?:judged|rated|graded|judgement\s+was|effectiveness\s+was|found\s+to\s+be)\s+"
-    r"(?:to\s+be\s+|as\s+|to\s+|being\s+)?['\"]?(?P<grade>"
-    r"requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|good|outstanding|adequate)\b",
+    r"\b(?:(?:judged|rated|graded|judgement\s+was|effectiveness\s+was|found\s+to\s+be)\s+"
+    r"(?:to\s+be\s+|as\s+|to\s+|being\s+)?['\"]?(?P<grade>" + _GRADE + r")"
+    # "when all areas of the service required improvement to be good": the grade as the verb
+    r"|(?P<required>required\s+improvement)(?:\s+to\s+be\s+good)?)\b",
+    re.I,
+)
+# The outcome printed before the trigger: "since they were judged to be good at the previous
+# inspection in 2014". Only when nothing but "at/in the" separates it from the trigger.
+_JUDGED_AT = re.compile(
+    r"\b(?:judged|rated|graded)\s+(?:to\s+be\s+|as\s+)?(?P<grade>" + _GRADE + r")\s+"
+    r"(?:at|in|during)\s+(?:the|its|their)\s+$",
     re.I,
 )
 _YEAR = re.compile(r"\b(?:in|of|since)\s+((?:19|20)\d\d)\b")
@@ -42,18 +54,38 @@ def previous_inspections(text: CleanText, body_start: int = 0) -> list[PreviousI
         start, end = _sentence_around(source, trigger.start(), trigger.end())
         start = max(start, body_start)
         after = source[trigger.start() : end]
-        judged = _JUDGED.search(after)
-        if not judged:
-            continue
-        before_grade = after[: judged.start()]
-        date = parse_month(before_grade)
-        if date is None:
-            year = _YEAR.search(before_grade)
-            date = year.group(1) if year else None
-        grade = parse_grade(judged.group("grade"))
+        judged_before = _JUDGED_AT.search(source, start, trigger.start())
+        if judged_before:
+            grade = parse_grade(judged_before.group("grade"))
+            date = _stated_date(after[: _clause_end(after)])
+        else:
+            judged = _JUDGED.search(after)
+            if not judged:
+                continue
+            required = judged.group("required")
+            grade = "requires_improvement" if required else parse_grade(judged.group("grade"))
+            date = _stated_date(after[: judged.start()])
+            if date is None:  # "... judged to be inadequate in all key areas of practice in 2016"
+                rest = after[judged.end() :]
+                date = _stated_date(rest[: _clause_end(rest)])
         if date and grade:
             return [PreviousInspection(date, grade, text.evidence(start, end))]
     return None
+
+
+def _stated_date(text: str) -> str | None:
+    """The first 'Month YYYY' (as YYYY-MM) or else the first 'in/of/since YYYY' in `text`."""
+    month = parse_month(text)
+    if month:
+        return month
+    year = _YEAR.search(text)
+    return year.group(1) if year else None
+
+
+def _clause_end(text: str) -> int:
+    """Where the clause that `text` starts ends: at a comma, semicolon or dash, or the end."""
+    found = re.search(r"[,;–—]", text)
+    return found.start() if found else len(text)
 
 
 def _sentence_around(source: str, start: int, end: int) -> tuple[int, int]:

@@ -313,11 +313,21 @@ def _bullets_after(text: CleanText, start: int) -> list[ListItem]:
 
 # --- previous inspections ---------------------------------------------------------------------
 
+# The outcome sentence after "... was in July 2012.": the wordings of the SIF years. The 2018
+# reports give the last report's judgements as a (bulleted) list; its outcome is the overall
+# effectiveness.
+_PREVIOUS_OUTCOME = (
+    r"(?:(?:The\s+local\s+authority|The\s+arrangements|It|They|Services)\s+(?:was|were)"
+    r"(?:\s+judged)?(?:\s+to\s+be)?"
+    r"|Ofsted\s+judged\s+that\s+(?:services|the\s+local\s+authority|it)\s+(?:was|were)"
+    r"|The\s+judgements\s+for\s+the\s+local\s+authority\s+were:?\W{1,6}Overall\s+effectiveness:?)\s+"
+)
 _PREVIOUS = re.compile(
-    r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+of\s+(?:the\s+local\s+authority|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})'?s?\s+"
+    r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+(?:report\s+)?(?:of|for)\s+"
+    r"(?:the\s+local\s+authority|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})'?s?\s+"
     r"(?P<area>[^.]{0,160}?)\s+was\s+(?:in|undertaken\s+in|published\s+in)\s+(?P<date>[A-Z][a-z]+\s+(?:19|20)\d\d)"
-    r"[^.]{0,40}?\.?\s*(?:The\s+local\s+authority|The\s+arrangements|It|They|Services)\s+(?:was|were)"
-    r"\s+judged\s+(?:to\s+be\s+)?"
+    r"[^.]{0,40}?\.?\s*"
+    + _PREVIOUS_OUTCOME
     + _GRADE
     + r"|inspection\s+of\s+the\s+local\s+authority'?s?\s+(?P<area2>[^.]{0,160}?)\s+was\s+"
     r"undertaken\s+in\s+(?P<date2>[A-Z][a-z]+\s+(?:19|20)\d\d)\.\s*The\s+arrangements\s+were\s+"
@@ -328,7 +338,9 @@ _PREVIOUS = re.compile(
 
 def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
     """'The previous inspection of the local authority's ... was in July 2012. The local
-    authority was judged to be adequate.' sentences, in printed order, or None."""
+    authority was judged to be adequate.' sentences and their variants ('Ofsted judged that
+    services were inadequate', 'The judgements for the local authority were: Overall
+    effectiveness: Inadequate'), in printed order, or None."""
     flat, offsets = flatten_with_offsets(text.folded)
     found = []
     for match in _PREVIOUS.finditer(flat):
