@@ -122,6 +122,8 @@ def test_plain_authority_name(printed: str, plain: str) -> None:
         ("Ms Sheila Smith", "Sheila Smith"),
         ("Cllr Jeremy Blatchford", "Jeremy Blatchford"),
         ("Karen McKeown, Her Majesty's Inspector", "Karen McKeown"),
+        ("Regulatory Inspection Manager Rachel Holden", "Rachel Holden"),  # Gateshead 2016
+        ("Senior HMI Jane Smith", "Jane Smith"),
     ],
 )
 def test_clean_person_name(printed: str, name: str) -> None:

@@ -1,7 +1,8 @@
 """People's and authorities' names as printed, to the plain forms the graph keys on.
 
 `clean_person_name("Ms Sheila Smith")` -> "Sheila Smith"; titles and honorifics (HMI, Senior HMI,
-SHMI, AI, Her/His Majesty's Inspector, Dr, Cllr, Mr/Mrs/Ms/Miss) are removed, never guessed at.
+SHMI, AI, Her/His Majesty's Inspector, Regulatory Inspection Manager, Dr, Cllr, Mr/Mrs/Ms/Miss)
+are removed, never guessed at.
 `plain_authority_name("Somerset County Council")` -> "Somerset".
 """
 
@@ -10,7 +11,11 @@ from __future__ import annotations
 import re
 
 _PREFIX_TITLES = re.compile(
-    r"^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Professor|Prof|Sir|Dame|Rev(?:erend)?)\.?\s+)+",
+    r"^(?:(?:Dr|Mr|Mrs|Ms|Miss|Mx|Cllr|Councillor|Professor|Prof|Sir|Dame|Rev(?:erend)?)\.?\s+"
+    # Ofsted job titles printed before a name ("Shadow inspectors: Regulatory Inspection
+    # Manager Rachel Holden")
+    r"|(?:Senior\s+)?(?:Social\s+Care\s+)?Regulatory\s+Inspect(?:ion\s+Manager|or)\s+"
+    r"|(?:Senior\s+)?HMI\s+|Ofsted\s+Inspector\s+)+",
     re.I,
 )
 _SUFFIX_TITLES = re.compile(
