@@ -36,7 +36,8 @@ from ofsted_kg.vocab import GRADES
 
 # PDFs built (by the real extractors) beside the seeds: the reports naming Steve Lowe (shadow
 # inspector in the 2017 Bath and North East Somerset seed, lead inspector later), a focused-visit
-# letter, and an HTML error page saved as .pdf (must be refused).
+# letter, a 2015 SIF report (its legal basis: four provisions, read by the real extractor), and an
+# HTML error page saved as .pdf (must be refused).
 FIXTURE_PDFS = (
     "2532283_dorset_2021-11-19.pdf",
     "2532287_bournemouth-christchurch-poole_2022-02-11.pdf",
@@ -44,6 +45,7 @@ FIXTURE_PDFS = (
     "80491_camden_2022-06-21.pdf",
     "80580_wiltshire_2019-07-22.pdf",
     "80429_birmingham_2012-10-19.pdf",
+    "80418_norfolk_2015-10-20.pdf",
 )
 
 

@@ -29,6 +29,7 @@ EXPECTED = {
     "grade-changes",
     "lscb-judgements",
     "busiest-inspectors",
+    "legal-basis",
 }
 
 
@@ -126,6 +127,29 @@ def test_recommendation_search_filters(graph_store) -> None:
 def test_lscb_judgements_and_grade_filter(graph_store) -> None:
     inadequate = rows(graph_store.store, "lscb-judgements", grade_key="inadequate")
     assert {r["local_authority"] for r in inadequate} == {"North Somerset", "Somerset"}
+
+
+def test_legal_basis_provisions_and_instrument_filter(graph_store) -> None:
+    found = rows(graph_store.store, "legal-basis")
+    norfolk = [r for r in found if r["local_authority"] == "Norfolk"]
+    assert [(r["provision_label"], r["scope"]) for r in norfolk] == [
+        ("section 152 of the Education and Inspections Act 2006", "this report"),
+        (
+            "section 136 of the Education and Inspections Act 2006",
+            "inspection of local authority functions",
+        ),
+        (
+            "Local Safeguarding Children Boards (Review) Regulations 2013",
+            "review of the local safeguarding children board",
+        ),
+        ("section 15A of the Children Act 2004", "review of the local safeguarding children board"),
+    ]
+    s136 = "http://www.legislation.gov.uk/id/ukpga/2006/40/section/136"
+    assert norfolk[1]["provision"] == s136
+    assert norfolk[1]["instrument"] == "Education and Inspections Act 2006"
+    assert all(r["quote"] and int(r["page"]) >= 1 for r in norfolk)
+    children_act = rows(graph_store.store, "legal-basis", instrument_contains="children act")
+    assert {r["provision_label"] for r in children_act} == {"section 15A of the Children Act 2004"}
 
 
 def test_grade_changes_between_consecutive_inspections(graph_store) -> None:

@@ -132,6 +132,7 @@ class ReportGraphBuilder:
         self.findings()
         self.previous_inspections()
         self.statistics()
+        self.legal_basis()
         return self.triples
 
     def source_document(self) -> None:
@@ -279,6 +280,28 @@ class ReportGraphBuilder:
             self.add(node, T("value"), Literal(str(stat.value), datatype=XSD.decimal))
             if stat.as_of:
                 self.add(node, T("asOf"), _date(stat.as_of))
+
+    def legal_basis(self) -> None:
+        T, uris = self.T, self.uris
+        for n, basis in enumerate(self.report.legal_basis, 1):
+            node = self.part("legal-basis", n)
+            self.fact(node, "LegalBasisStatement", basis.evidence)
+            self.add(self.inspection, T("hasLegalBasisStatement"), node)
+            self.add(node, T("position"), Literal(n, datatype=XSD.integer))
+            self.add(node, T("statedScope"), Literal(basis.scope))
+            instrument = uris.legislation(basis.instrument)
+            self.add(instrument, RDF.type, T("LegalProvision"))
+            self.add(instrument, RDFS.label, Literal(basis.instrument, lang="en"))
+            if basis.section is None:
+                self.add(node, T("provision"), instrument)
+                continue
+            section = uris.legislation(basis.instrument, basis.section)
+            self.add(node, T("provision"), section)
+            self.add(section, RDF.type, T("LegalProvision"))
+            label = f"section {basis.section} of the {basis.instrument}"
+            self.add(section, RDFS.label, Literal(label, lang="en"))
+            self.add(section, T("sectionNumber"), Literal(basis.section))
+            self.add(section, DCTERMS.isPartOf, instrument)
 
 
 def authority_triples(authority: Authority, uris: Uris) -> list[Triple]:

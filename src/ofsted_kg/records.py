@@ -84,6 +84,16 @@ class PreviousInspection:
 
 
 @dataclass(frozen=True)
+class LegalBasis:
+    """A provision the report states its inspection, review or combined report was made under."""
+
+    instrument: str  # the Act or Regulations, canonical title ("Children Act 2004")
+    section: str | None  # "136", "15A"; None when the whole instrument is cited
+    scope: str  # what was made under it, as printed, lower case ("review of the local ...")
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
 class Statistic:
     measure: str  # a key of vocab.STATISTIC_MEASURES
     value: float | int
@@ -114,6 +124,7 @@ class Report:
     areas_for_development: list[ListItem] | None = None
     previous_inspection: list[PreviousInspection] | None = None
     statistics: list[Statistic] | None = None
+    legal_basis: list[LegalBasis] = field(default_factory=list)
     error: str | None = None  # why the file was refused (kind "invalid")
     warnings: list[str] = field(default_factory=list)  # partial extraction, stated plainly
 
@@ -172,6 +183,10 @@ class Report:
                 {"measure": s.measure, "value": s.value, "unit": s.unit, "as_of": s.as_of}
                 for s in self.statistics
             ],
+            "legal_basis": [
+                {"instrument": b.instrument, "section": b.section, "scope": b.scope}
+                for b in self.legal_basis
+            ],
             "source": {
                 "file": self.doc,
                 "sha256": self.sha256,
@@ -212,4 +227,5 @@ class Report:
             "areas_for_development": dump_all(self.areas_for_development),
             "previous_inspection": dump_all(self.previous_inspection),
             "statistics": dump_all(self.statistics),
+            "legal_basis": dump_all(self.legal_basis),
         }

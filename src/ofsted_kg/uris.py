@@ -17,6 +17,9 @@ always gives the same URIs. Nothing that can be linked to is a blank node.
     /id/person/official/{urn}/{slug}                 an official, within their authority
     /id/source/{sha256}                              a source document, by content
     /id/source/{sha256}/evidence/{hash}              a quoted passage of it
+    /id/legislation/{slug}[/section/{n}]             an Act or Regulations (or a section of
+                                                     it) that legislation.gov.uk does not
+                                                     identify for us (vocab.LEGISLATION)
     /doc/graph/report/{sha256}                       the named graph of one report
     /doc/graph/{name}                                linking, inferred, reference, manifest graphs
     /def/ofsted/{Term}                               the ontology; /def/ofsted/{scheme}/{key} concepts
@@ -31,6 +34,8 @@ import unicodedata
 from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
+
+from .vocab import LEGISLATION
 
 DEFAULT_BASE = "https://ofsted-kg.example/"
 BASE_ENV = "OFSTED_KG_BASE"
@@ -51,6 +56,7 @@ SCHEMES: dict[str, str] = {
 }
 
 STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+LEGISLATION_GOV_UK = "http://www.legislation.gov.uk/id/"
 
 
 def default_base() -> str:
@@ -116,6 +122,15 @@ class Uris:
 
     def evidence(self, sha256: str, page: int, quote_text: str) -> URIRef:
         return self._id("source", sha256, "evidence", short_hash(page, quote_text))
+
+    def legislation(self, title: str, section: str | None = None) -> URIRef:
+        """An Act or Regulations, or one section of it: legislation.gov.uk's identifier where
+        vocab.LEGISLATION knows the instrument, else one of ours from the title."""
+        path = LEGISLATION.get(title)
+        instrument = (
+            URIRef(LEGISLATION_GOV_UK + path) if path else self._id("legislation", slug(title))
+        )
+        return URIRef(f"{instrument}/section/{quote(section, safe='')}") if section else instrument
 
     # Documents
     def report_graph(self, sha256: str) -> URIRef:

@@ -178,3 +178,27 @@ IDENTITY_RULES: dict[str, str] = {
     "same_name_same_authority": "Official mentions with the same normalised name name one "
     "person only within one authority.",
 }
+
+# Legislation reports cite as their legal basis (records.LegalBasis), by canonical title: the
+# path of its identifier on legislation.gov.uk (http://www.legislation.gov.uk/id/<path>), where
+# known. Titles not listed keep their printed form and get an identifier of ours (uris.py).
+LEGISLATION: dict[str, str | None] = {
+    "Education and Inspections Act 2006": "ukpga/2006/40",
+    "Children Act 2004": "ukpga/2004/31",
+    "Children Act 1989": "ukpga/1989/41",
+}
+# Misprints of those titles found in reports.
+_INSTRUMENT_MISPRINTS: dict[str, str] = {
+    "education and inspection act 2006": "Education and Inspections Act 2006",
+}
+
+
+def canonical_instrument(printed: str) -> str:
+    """The canonical title of an Act or Regulations as printed: whitespace folded, a leading
+    'the' dropped, known titles in their own spelling and case."""
+    title = re.sub(r"^the\s+", "", " ".join(printed.split()), flags=re.I)
+    folded = title.lower()
+    for known in LEGISLATION:
+        if known.lower() == folded:
+            return known
+    return _INSTRUMENT_MISPRINTS.get(folded, title)

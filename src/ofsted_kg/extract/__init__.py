@@ -14,6 +14,7 @@ from ..classify import classify
 from ..clean import CleanText, clean_document
 from ..records import Report
 from ..sources import Document, SourceError, read_document
+from .legal import legal_basis
 
 Filler = Callable[[CleanText, Report], None]
 
@@ -62,6 +63,7 @@ def extract_document(document: Document, text: CleanText | None = None) -> Repor
         return report
     try:
         _fillers()[found.kind](text, report)
+        report.legal_basis = legal_basis(text)  # stated in the same words by every family
     except Exception as exc:  # an extractor bug on one file is reported, not raised
         report.kind = "invalid"
         report.error = f"extraction failed ({type(exc).__name__}: {exc})"
