@@ -207,6 +207,9 @@ PREVIOUS_STATED: dict[str, list[dict[str, str]]] = {
     # "since the last inspection, when the local authority was judged to be inadequate in all
     # key areas of practice in 2016" (the year after the grade)
     "80584_worcestershire_2019-07-29.pdf": [{"date": "2016", "judgement": INAD}],
+    # "Local authority children's services were judged requires improvement in 2019" (no "last
+    # inspection")
+    "80553_slough_2023-03-17.pdf": [{"date": "2019", "judgement": RI}],
     # "improved since the last inspection in 2022": no outcome stated
     "80521_manchester_2025-11-11.pdf": None,
 }

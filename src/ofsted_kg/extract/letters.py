@@ -38,8 +38,12 @@ def fill_letter(text: CleanText, report: Report) -> None:
     report.areas_for_development = _list_under(text, _DEVELOPMENT)
     improvements = _items_under(text, _IMPROVE)
     if improvements is None:
-        improvements = _items_under(text, _DEVELOPMENT)  # annual letters: the same list
-    report.recommendations = recommendations(text, improvements or [])
+        # Annual letters: the points for the authority are its areas for priority action (in
+        # the worst cases) and its areas for development.
+        improvements = (_items_under(text, _PRIORITY_ACTION) or []) + (
+            _items_under(text, _DEVELOPMENT) or []
+        )
+    report.recommendations = recommendations(text, improvements)
     report.warn_missing(
         {
             "letter date": report.letter_date,
@@ -128,7 +132,8 @@ def _heading(pattern: str) -> re.Pattern[str]:
 _STRENGTHS = _heading(r"Strengths")
 _SATISFACTORY = _heading(r"Satisfactory\s+practice")
 _DEVELOPMENT = _heading(r"Areas?\s+for\s+development")
-_IMPROVE = _heading(r"What\s+needs\s+to\s+improve\b[^\n]*|Areas?\s+for\s+priority\s+action")
+_IMPROVE = _heading(r"What\s+needs\s+to\s+improve\b[^\n]*")
+_PRIORITY_ACTION = _heading(r"Areas?\s+for\s+priority\s+action")
 
 
 def _items_under(text: CleanText, heading: re.Pattern[str]) -> list[Item] | None:

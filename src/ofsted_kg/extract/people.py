@@ -78,19 +78,37 @@ def lead_inspectors(text: CleanText) -> list[PersonMention]:
     return mentions(text, spans, "lead_inspector", (match.start(), start + len(names)))
 
 
-_VISIT_INSPECTORS = re.compile(
-    r"(?:Her|His)\s+Majesty'?s\s+Inspectors?\s+for\s+this\s+(?:visit|inspection)\s+"
-    r"(?:were|was)\s+(?P<names>[^.]+?)\.(?:\s|$)",
-    re.I,
+# The sentences of a letter's opening paragraph that name its inspectors, and the role each
+# states: "Her Majesty's Inspectors for this visit were A and B", "The visit was carried out by
+# Her Majesty's Inspectors A and B", "The inspectors were A, Her Majesty's Inspector, and B,
+# Her Majesty's Inspector" (monitoring visits), "The lead inspector was A, HMI".
+_VISIT_INSPECTORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(opening + r"\s+(?P<names>[^.]+?)\.(?:\s|$)", re.I), role)
+    for opening, role in (
+        # First, so that a lead inspector named again among "the inspectors" keeps the role.
+        (r"\bThe\s+lead\s+inspector\s+(?:for\s+this\s+visit\s+)?(?:was|is)", "lead_inspector"),
+        (
+            r"(?:Her|His)\s+Majesty'?s\s+Inspectors?\s+for\s+this\s+(?:visit|inspection)\s+"
+            r"(?:were|was)",
+            "inspector",
+        ),
+        (
+            r"\b(?:visit|inspection)\s+was\s+(?:carried\s+out|conducted|undertaken)\s+by"
+            r"(?:\s+(?:Her|His)\s+Majesty'?s\s+Inspectors?)?",
+            "inspector",
+        ),
+        (r"\bThe\s+(?:visiting\s+)?inspectors\s+(?:were|was)", "inspector"),
+    )
 )
 
 
 def named_visit_inspectors(text: CleanText) -> list[PersonMention]:
-    """'Her Majesty's Inspectors for this visit were A and B.' (role not stated: `inspector`)."""
+    """The inspectors a letter names in a sentence, with the role it states (else `inspector`)."""
     found: list[PersonMention] = []
-    for match in _VISIT_INSPECTORS.finditer(text.folded):
-        spans = split_names(match.group("names"), match.start("names"))
-        found.extend(mentions(text, spans, "inspector", (match.start(), match.end("names"))))
+    for pattern, role in _VISIT_INSPECTORS:
+        for match in pattern.finditer(text.folded):
+            spans = split_names(match.group("names"), match.start("names"))
+            found.extend(mentions(text, spans, role, (match.start(), match.end("names"))))
     return found
 
 

@@ -6,9 +6,10 @@ good", "At the last inspection in 2015, the overall effectiveness ... was judged
 improvement to be good", "since the last inspection in 2015, when all areas of the service
 required improvement to be good", "since the last inspection, when the local authority was
 judged to be inadequate in all key areas of practice in 2016", "since they were judged to be good
-at the previous inspection in 2014". The date keeps the precision printed: YYYY-MM, or YYYY when
-only the year is given. A sentence without a judging verb ("improved since the last inspection in
-2022") states no outcome and is skipped.
+at the previous inspection in 2014", and, failing those, "since the local authority was judged
+inadequate in January 2018" (monitoring visits). The date keeps the precision printed: YYYY-MM,
+or YYYY when only the year is given. A sentence without a judging verb ("improved since the last
+inspection in 2022") states no outcome and is skipped.
 """
 
 from __future__ import annotations
@@ -70,7 +71,30 @@ def previous_inspections(text: CleanText, body_start: int = 0) -> list[PreviousI
                 date = _stated_date(rest[: _clause_end(rest)])
         if date and grade:
             return [PreviousInspection(date, grade, text.evidence(start, end))]
-    return None
+    return _judged_in(text, body_start)
+
+
+# An outcome and its date without the words "last inspection": "since the local authority was
+# judged inadequate in January 2018" (monitoring visits), "Local authority children's services
+# were judged requires improvement in 2019".
+_JUDGED_IN = re.compile(
+    r"\b(?:local\s+authority|council|children'?s\s+services|services)\s+(?:was|were|had\s+been)\s+"
+    r"judged\s+(?:to\s+be\s+|as\s+)?(?P<grade>" + _GRADE + r")(?:\s+overall)?\s+"
+    r"(?P<date>in\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def _judged_in(text: CleanText, body_start: int) -> list[PreviousInspection] | None:
+    match = _JUDGED_IN.search(text.folded, body_start)
+    if not match:
+        return None
+    start, end = _sentence_around(text.folded, match.start(), match.end())
+    date = _stated_date(match.group("date"))
+    grade = parse_grade(match.group("grade"))
+    if not (date and grade):
+        return None
+    return [PreviousInspection(date, grade, text.evidence(max(start, body_start), end))]
 
 
 def _stated_date(text: str) -> str | None:
