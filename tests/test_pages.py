@@ -235,6 +235,25 @@ def test_inspection_page_shows_judgements_team_and_source(site) -> None:
     assert re.search(r"80555_somerset_\d{4}-\d\d-\d\d\.pdf", html)
 
 
+def test_inspection_page_links_its_legal_basis_to_legislation_gov_uk(site) -> None:
+    server, _ = site
+    query = (
+        f"SELECT ?i WHERE {{ ?i <{uris.term('inspectedAuthority')}> <{uris.authority('80555')}> ; "
+        f"<{uris.term('hasLegalBasisStatement')}> ?s }} LIMIT 1"
+    )
+    status, _, body = get(
+        server, "/sparql?query=" + quote(query), "application/sparql-results+json"
+    )
+    assert status == 200
+    sif = json.loads(body)["results"]["bindings"][0]["i"]["value"]  # Somerset 2015, a SIF report
+    html = get(server, doc_path(sif), "text/html")[2].decode()
+    assert "<dt>Legal basis</dt>" in html
+    assert (
+        '<a href="http://www.legislation.gov.uk/id/ukpga/2006/40/section/136">'
+        "section 136 of the Education and Inspections Act 2006</a>"
+    ) in html
+
+
 def test_person_page_lists_inspections_and_colleagues(site) -> None:
     server, inspection = site
     html = get(server, doc_path(inspection), "text/html")[2].decode()

@@ -7,6 +7,8 @@
   name within their own authority only (`same_name_same_authority`), and hold its posts.
 - Authorities are one resource per Ofsted URN already; the names reports print for them are kept
   as skos:altLabel.
+- Legal provisions cited by reports are described once: an Act or Regulations, and a section of
+  it (dcterms:isPartOf the Act), labelled from the title the statements cite.
 - Each inspection links to the same authority's previous inspection by dates
   (ofsted:previousInspection), and each previous-inspection statement to the inspection in the
   graph it describes (ofsted:refersTo; same authority, month within its fieldwork).
@@ -21,7 +23,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from .extract.names import clean_person_name
 from .ontology import ORG, SCHEMA, bind_prefixes
@@ -252,6 +254,26 @@ class Linker:
             if len(candidates) == 1:  # only an unambiguous match is a link
                 self.add(URIRef(r["statement"]), self.T("refersTo"), URIRef(candidates.pop()))
 
+    def link_legislation(self) -> None:
+        query = (
+            _prefixes(self.uris)
+            + """SELECT DISTINCT ?provision ?title ?section WHERE {
+            ?statement ofsted:provision ?provision ; ofsted:citedInstrument ?title .
+            OPTIONAL { ?statement ofsted:citedSection ?section } }"""
+        )
+        kind = self.T("LegalProvision")
+        for r in _rows(self.store, query):
+            provision, title, section = URIRef(r["provision"]), r["title"], r.get("section")
+            instrument = self.uris.legislation(title)
+            self.add(instrument, RDF.type, kind)
+            self.add(instrument, RDFS.label, Literal(title, lang="en"))
+            if section:
+                self.add(provision, RDF.type, kind)
+                label = f"section {section} of the {title}"
+                self.add(provision, RDFS.label, Literal(label, lang="en"))
+                self.add(provision, self.T("sectionNumber"), Literal(section))
+                self.add(provision, DCTERMS.isPartOf, instrument)
+
 
 def _display_name(group: list[Mention]) -> str:
     """The most often printed form of a name (ties: alphabetical), without titles."""
@@ -265,4 +287,5 @@ def link(store: Store, uris: Uris) -> Graph:
     linker.link_people()
     linker.link_authority_names()
     linker.link_inspections()
+    linker.link_legislation()
     return linker.graph

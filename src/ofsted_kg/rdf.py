@@ -282,26 +282,20 @@ class ReportGraphBuilder:
                 self.add(node, T("asOf"), _date(stat.as_of))
 
     def legal_basis(self) -> None:
-        T, uris = self.T, self.uris
+        # The provision itself is described once, in the linking graph: described here it would
+        # be repeated in every report graph citing it (63 for section 136), and each repetition
+        # multiplies the rows of a query over the union of the graphs.
+        T = self.T
         for n, basis in enumerate(self.report.legal_basis, 1):
             node = self.part("legal-basis", n)
             self.fact(node, "LegalBasisStatement", basis.evidence)
             self.add(self.inspection, T("hasLegalBasisStatement"), node)
             self.add(node, T("position"), Literal(n, datatype=XSD.integer))
             self.add(node, T("statedScope"), Literal(basis.scope))
-            instrument = uris.legislation(basis.instrument)
-            self.add(instrument, RDF.type, T("LegalProvision"))
-            self.add(instrument, RDFS.label, Literal(basis.instrument, lang="en"))
-            if basis.section is None:
-                self.add(node, T("provision"), instrument)
-                continue
-            section = uris.legislation(basis.instrument, basis.section)
-            self.add(node, T("provision"), section)
-            self.add(section, RDF.type, T("LegalProvision"))
-            label = f"section {basis.section} of the {basis.instrument}"
-            self.add(section, RDFS.label, Literal(label, lang="en"))
-            self.add(section, T("sectionNumber"), Literal(basis.section))
-            self.add(section, DCTERMS.isPartOf, instrument)
+            self.add(node, T("provision"), self.uris.legislation(basis.instrument, basis.section))
+            self.add(node, T("citedInstrument"), Literal(basis.instrument))
+            if basis.section:
+                self.add(node, T("citedSection"), Literal(basis.section))
 
 
 def authority_triples(authority: Authority, uris: Uris) -> list[Triple]:

@@ -21,8 +21,9 @@ from ..clean import CleanText
 from ..records import LegalBasis
 from ..vocab import canonical_instrument
 
-# An instrument's title: capitalised words (with "and", "of"...) ending in "Act 2006" or
-# "Regulations 2013"; "(Review)" counts as a word.
+# An instrument's title: up to ten words ending in "Act", "Regulations" or "Order" and a year;
+# "(Review)" counts as a word. Case is ignored, like the rest of the pattern; the shortest run of
+# words that ends in a year is taken.
 _INSTRUMENT = (
     r"(?P<instrument>(?:(?:[A-Z(][\w()'’-]*|and|of|for|the|on)\s+){1,10}?"
     r"(?:Act|Regulations|Order)\s+(?:19|20)\d\d)"

@@ -397,10 +397,21 @@ def inspection_view(topic: str) -> dict:
               ?s ofsted:fileName ?file . OPTIONAL {{ ?s ofsted:pageCount ?pages }}
               OPTIONAL {{ ?s dcterms:issued ?issued }} }}"""
     )
+    legal_basis = select(
+        f"""SELECT DISTINCT ?provision ?label ?scope ?pos WHERE {{
+              {iri(topic)} ofsted:hasLegalBasisStatement ?s . ?s ofsted:provision ?provision ;
+              ofsted:statedScope ?scope ; ofsted:position ?pos . ?provision rdfs:label ?label }}
+              ORDER BY ?pos"""
+    )
     return {
         "inspection": this[0] if this else None,
         "inspectors": inspectors,
         "officials": officials,
+        # legislation.gov.uk's identifiers link to the legislation itself
+        "legal_basis": [
+            (Value(r["label"].value, href(r["provision"].value)), r["scope"].value)
+            for r in legal_basis
+        ],
         "recommendations": _recommendation_groups(topic),
         "links": links,
         "source": {k: v.value for k, v in source[0].items()} if source else {},
