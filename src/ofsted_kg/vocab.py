@@ -182,7 +182,7 @@ IDENTITY_RULES: dict[str, str] = {
 # Legislation reports cite as their legal basis (records.LegalBasis), by canonical title: the
 # path of its identifier on legislation.gov.uk (http://www.legislation.gov.uk/id/<path>), where
 # known. Titles not listed keep their printed form and get an identifier of ours (uris.py).
-LEGISLATION: dict[str, str | None] = {
+LEGISLATION: dict[str, str] = {
     "Education and Inspections Act 2006": "ukpga/2006/40",
     "Children Act 2004": "ukpga/2004/31",
     "Children Act 1989": "ukpga/1989/41",
