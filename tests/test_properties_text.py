@@ -18,7 +18,10 @@ from ofsted_kg.clean import (
     clean_page,
 )
 from ofsted_kg.extract.dates import MAX_YEAR, MIN_YEAR, find_dates, find_periods, parse_date
+from ofsted_kg.extract.legal import _ANCHOR, _LEGAL_BASIS, ANCHOR_WINDOW
 from ofsted_kg.extract.names import clean_person_name, plain_authority_name
+from ofsted_kg.extract.sections import flatten_with_offsets, windows_around
+from ofsted_kg.extract.sif import _PREVIOUS, _PREVIOUS_ANCHOR, PREVIOUS_WINDOW
 from ofsted_kg.extract.statistics import _COUNT, _PERCENT, _number, area_statistics
 from ofsted_kg.sources import HTML, MARKDOWN, TEXT, Document
 from ofsted_kg.vocab import GRADES, parse_grade
@@ -227,3 +230,42 @@ def test_footnote_markers_are_stripped_as_by_the_full_patterns_alone(raw: str) -
     for pattern, replacement, _hint in _FOOTNOTE_MARKERS:
         expected = pattern.sub(replacement, expected)
     assert _strip_footnote_markers(raw) == expected
+
+
+# Real statements of legal basis and of previous inspections, and text around them.
+STATEMENTS = [
+    "The inspection of the local authority was carried out under section 136 of the Education "
+    "and Inspections Act 2006.",
+    "Ofsted produces this report under its power to combine reports in accordance with section "
+    "152 of the Education and Inspections Act 2006.",
+    "the review of the Local Safeguarding Children Board carried out under the Local "
+    "Safeguarding Children Boards (Review) Regulations 2013.",
+    "The inspection was carried out under under section 136 of the Education and Inspections Act "
+    "2006",
+    "The previous inspection of the local authority's arrangements for the protection of children "
+    "was in January 2013. The local authority was inadequate.",
+    "The last inspection report for the local authority's children's services was published in "
+    "June 2015. The judgements for the local authority were: Overall effectiveness: Inadequate.",
+    "Children accommodated under section 20 of the Children Act 1989 were seen.",
+]
+statement_text = st.lists(st.one_of(st.sampled_from(STATEMENTS), any_text), max_size=8).map(
+    " ".join
+)
+
+
+@given(statement_text)
+def test_anchored_searches_find_what_the_full_patterns_find(raw: str) -> None:
+    # The legal-basis and previous-inspection patterns are only tried around a cheap anchor: over
+    # those windows they must find exactly what they find over the whole text.
+    flat = flatten_with_offsets(raw)[0]  # as sif.previous_inspections searches it
+    for pattern, anchor, (before, after), text in (
+        (_LEGAL_BASIS, _ANCHOR, ANCHOR_WINDOW, raw),
+        (_PREVIOUS, _PREVIOUS_ANCHOR, PREVIOUS_WINDOW, flat),
+    ):
+        full = [m.span() for m in pattern.finditer(text)]
+        windowed = [
+            m.span()
+            for start, end in windows_around(text, anchor, before, after)
+            for m in pattern.finditer(text, start, end)
+        ]
+        assert windowed == full

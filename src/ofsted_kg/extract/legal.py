@@ -20,6 +20,7 @@ import re
 from ..clean import CleanText
 from ..records import LegalBasis
 from ..vocab import canonical_instrument
+from .sections import windows_around
 
 # An instrument's title: up to ten words ending in "Act", "Regulations" or "Order" and a year;
 # "(Review)" counts as a word. Case is ignored, like the rest of the pattern; the shortest run of
@@ -43,13 +44,26 @@ _LEGAL_BASIS = re.compile(
 )
 
 
+# Every statement has "under section", "under the ...", "under under section" or "under its
+# power", printed in lower case: the full pattern is tried only around them. Over the whole text
+# it cost 2.4 ms a report, and a case-insensitive anchor 2.7 ms; this one 0.05 ms (measured).
+_ANCHOR = re.compile(r"under\s+(?:its\s+power|(?:under\s+)?(?:sections?|the)\b)")
+# Characters before and after an anchor that a statement can span.
+ANCHOR_WINDOW = (400, 300)
+
+
 def legal_basis(text: CleanText) -> list[LegalBasis]:
     """Each provision the report states it was made under, in printed order. Reports state
     them twice (a footnote and the closing text); the first statement of each is kept."""
     found: list[LegalBasis] = []
     seen: set[tuple[str, str | None]] = set()
     source = text.folded
-    for match in _LEGAL_BASIS.finditer(source):
+    matches = (
+        match
+        for start, end in windows_around(source, _ANCHOR, *ANCHOR_WINDOW)
+        for match in _LEGAL_BASIS.finditer(source, start, end)
+    )
+    for match in matches:
         prefix = "c_" if match.group("report") else ""
         instrument = canonical_instrument(match.group(prefix + "instrument"))
         section = match.group(prefix + "section")

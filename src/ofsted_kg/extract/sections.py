@@ -254,3 +254,27 @@ def flatten_with_offsets(
     """Whitespace runs folded to one space, and the map from folded positions to `source`."""
     end = len(source) if end is None else end
     return _WHITESPACE.sub(" ", source[start:end]), FlatOffsets(source, start, end)
+
+
+def windows_around(
+    source: str, anchor: re.Pattern[str], before: int, after: int
+) -> Iterator[tuple[int, int]]:
+    """The stretches of `source` within `before`/`after` characters of each match of `anchor`,
+    in order, overlapping ones merged.
+
+    A pattern that is costly to try at every position (a lazy run of up to a few hundred
+    characters) is searched only where a cheap `anchor`, a phrase every match contains, occurs:
+    `pattern.finditer(source, start, end)` over these windows finds what it finds over the
+    whole text, provided each match lies within `before`/`after` of its anchor.
+    """
+    current: tuple[int, int] | None = None
+    for found in anchor.finditer(source):
+        start, end = max(0, found.start() - before), min(len(source), found.end() + after)
+        if current and start <= current[1]:
+            current = (current[0], max(current[1], end))
+            continue
+        if current:
+            yield current
+        current = (start, end)
+    if current:
+        yield current

@@ -40,6 +40,7 @@ from .sections import (
     grouped_numbered_list,
     iter_lines,
     span_text,
+    windows_around,
 )
 from .statistics import area_statistics
 from .team import inspection_team
@@ -322,6 +323,10 @@ _PREVIOUS_OUTCOME = (
     r"|Ofsted\s+judged\s+that\s+(?:services|the\s+local\s+authority|it)\s+(?:was|were)"
     r"|The\s+judgements\s+for\s+the\s+local\s+authority\s+were:?\W{1,6}Overall\s+effectiveness:?)\s+"
 )
+# "... was in July 2012", "was undertaken in", "was published in", in every statement; the full
+# pattern is tried only around it (5 ms a SIF report over the whole text; measured).
+_PREVIOUS_ANCHOR = re.compile(r"was (?:undertaken |published )?in [A-Z][a-z]+ (?:19|20)\d\d")
+PREVIOUS_WINDOW = (400, 300)  # characters before and after the anchor a statement can span
 _PREVIOUS = re.compile(
     r"(?:last|previous)\s+(?:Ofsted\s+)?inspection\s+(?:report\s+)?(?:of|for)\s+"
     r"(?:the\s+local\s+authority|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})'?s?\s+"
@@ -343,7 +348,12 @@ def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
     effectiveness: Inadequate'), in printed order, or None."""
     flat, offsets = flatten_with_offsets(text.folded)
     found = []
-    for match in _PREVIOUS.finditer(flat):
+    matches = (
+        match
+        for start, end in windows_around(flat, _PREVIOUS_ANCHOR, *PREVIOUS_WINDOW)
+        for match in _PREVIOUS.finditer(flat, start, end)
+    )
+    for match in matches:
         date = parse_month(match.group("date") or match.group("date2"))
         grade = parse_grade(match.group("grade") or match.group("grade2"))
         if date and grade:
