@@ -135,6 +135,10 @@ STATISTIC_UNITS: dict[str, str] = {
     "per_10000": "per 10,000 children",
 }
 
+# A grade as reports print it, for patterns that read a grade in a sentence (parse_grade then
+# turns the phrase into its key).
+GRADE_PHRASE = r"requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|good|outstanding|adequate"
+
 _GRADE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (key, re.compile(pattern, re.I))
     for key, pattern in (

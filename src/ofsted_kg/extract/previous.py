@@ -18,7 +18,7 @@ import re
 
 from ..clean import CleanText
 from ..records import PreviousInspection
-from ..vocab import parse_grade
+from ..vocab import GRADE_PHRASE, parse_grade
 from .dates import parse_month
 from .sections import windows_around
 
@@ -27,10 +27,9 @@ _TRIGGER = re.compile(
     r"(?:inspection|inspected)\b",
     re.I,
 )
-_GRADE = r"requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|good|outstanding|adequate"
 _JUDGED = re.compile(
     r"\b(?:(?:judged|rated|graded|judgement\s+was|effectiveness\s+was|found\s+to\s+be)\s+"
-    r"(?:to\s+be\s+|as\s+|to\s+|being\s+)?['\"]?(?P<grade>" + _GRADE + r")"
+    r"(?:to\s+be\s+|as\s+|to\s+|being\s+)?['\"]?(?P<grade>" + GRADE_PHRASE + r")"
     # "when all areas of the service required improvement to be good": the grade as the verb
     r"|(?P<required>required\s+improvement)(?:\s+to\s+be\s+good)?)\b",
     re.I,
@@ -38,7 +37,7 @@ _JUDGED = re.compile(
 # The outcome printed before the trigger: "since they were judged to be good at the previous
 # inspection in 2014". Only when nothing but "at/in the" separates it from the trigger.
 _JUDGED_AT = re.compile(
-    r"\b(?:judged|rated|graded)\s+(?:to\s+be\s+|as\s+)?(?P<grade>" + _GRADE + r")\s+"
+    r"\b(?:judged|rated|graded)\s+(?:to\s+be\s+|as\s+)?(?P<grade>" + GRADE_PHRASE + r")\s+"
     r"(?:at|in|during)\s+(?:the|its|their)\s+$",
     re.I,
 )
@@ -80,7 +79,7 @@ def previous_inspections(text: CleanText, body_start: int = 0) -> list[PreviousI
 # were judged requires improvement in 2019".
 _JUDGED_IN = re.compile(
     r"\b(?:local\s+authority|council|children'?s\s+services|services)\s+(?:was|were|had\s+been)\s+"
-    r"judged\s+(?:to\s+be\s+|as\s+)?(?P<grade>" + _GRADE + r")(?:\s+overall)?\s+"
+    r"judged\s+(?:to\s+be\s+|as\s+)?(?P<grade>" + GRADE_PHRASE + r")(?:\s+overall)?\s+"
     r"(?P<date>in\s+(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d)\b",
     re.I,
 )

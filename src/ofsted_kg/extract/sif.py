@@ -28,7 +28,7 @@ from ..records import (
     Report,
     TextFact,
 )
-from ..vocab import parse_grade
+from ..vocab import GRADE_PHRASE, parse_grade
 from .dates import find_periods, parse_date, parse_month
 from .improvements import framework_reference, list_items
 from .lists import bullet_items
@@ -50,9 +50,7 @@ _TITLE = re.compile(
     r"^\s*(?:Re-?\s*inspection|Inspection|Review)\s+of\s+(?:services|the\s+effectiveness|looked)",
     re.I | re.M,
 )
-_GRADE = (
-    r"(?P<grade>requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|good|outstanding|adequate)"
-)
+_GRADE = rf"(?P<grade>{GRADE_PHRASE})"
 
 
 def fill_sif(text: CleanText, report: Report) -> None:
