@@ -9,7 +9,7 @@ PORT ?= 8000
 $(BIN)/ofsted-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[serve,remote,test]'
 	touch $@
 
 .PHONY: install browser build serve test lint bench

@@ -6,12 +6,15 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from conftest import PDF_DIR
 
 from ofsted_kg.build import build
 from ofsted_kg.queries import json_rows, load_queries, run_named
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
+
+pytestmark = pytest.mark.slow
 
 HTML_ERROR_PAGES = {"80429_birmingham_2012-10-19.pdf", "80431_blackpool_2012-07-13.pdf"}
 

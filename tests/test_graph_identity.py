@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -10,12 +11,11 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from ofsted_kg import vocab
 from ofsted_kg.authorities import resolve
 from ofsted_kg.ontology import (
-    ONTOLOGY_DIR,
-    REPO,
     model_markdown,
     ontology_graph,
     vocabulary_graph,
 )
+from ofsted_kg.resources import ontology_file
 from ofsted_kg.uris import BASE_ENV, SCHEMES, Uris, slug
 
 
@@ -99,7 +99,7 @@ def test_gss_code_is_the_one_valid_on_the_day(name: str, day: str, gss: str | No
 
 
 def test_vocab_ttl_is_generated_from_vocab_py() -> None:
-    on_disk = Graph().parse(ONTOLOGY_DIR / "vocab.ttl")
+    on_disk = Graph().parse(data=ontology_file("vocab.ttl").read_text(), format="turtle")
     assert isomorphic(on_disk, vocabulary_graph(Uris("https://ofsted-kg.example/"))), (
         "ontology/vocab.ttl is stale: run `python -m ofsted_kg.ontology`"
     )

@@ -11,10 +11,11 @@ from graph_fixtures import SEEDS_DIR, gold_extract
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from ofsted_kg.ontology import OA, SHAPES_DIR, ontology_graph, rebase, vocabulary_graph
+from ofsted_kg.ontology import OA, ontology_graph, parse_turtle, vocabulary_graph
 from ofsted_kg.rdf import authority_triples, inspection_key, report_graph
 from ofsted_kg.reasoning import infer
 from ofsted_kg.records import Evidence, Judgement
+from ofsted_kg.resources import shape_files
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import _findings, validate_graph
 
@@ -237,8 +238,8 @@ def test_validation_finds_what_pyshacl_finds_with_the_shapes_as_written() -> Non
     )
 
     written = Graph()
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
-        written.parse(data=rebase(path.read_text(encoding="utf-8"), U), format="turtle")
+    for file in shape_files():
+        parse_turtle(file, U, written)
     _, results, _ = pyshacl.validate(
         g + vocabulary_graph(U), shacl_graph=written, allow_warnings=True
     )

@@ -293,6 +293,7 @@ def test_downloads(site) -> None:
 # ------------------------------------------------------------------ in a browser
 
 
+@pytest.mark.browser
 def test_browse_from_home_to_inspector_and_back(site) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")

@@ -24,7 +24,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .clean import clean_document
 from .extract import extract_document, invalid_report, iter_report_files
-from .ontology import ONTOLOGY_DIR, SHAPES_DIR, ontology_graph
+from .ontology import ontology_graph
 from .rdf import (
     PageTexts,
     QuoteContext,
@@ -39,11 +39,10 @@ from .sources import Document, SourceError, read_document
 from .store import Store
 from .uris import Uris
 from .validation import validate_graph
+from .versions import pipeline_version
 
 Extractor = Callable[[Path], tuple[Report, QuoteContext | None]]
 Log = Callable[[str], None]
-
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def extract_file(path: Path) -> tuple[Report, QuoteContext | None]:
@@ -60,24 +59,6 @@ def extract_read_document(document: Document) -> tuple[Report, QuoteContext]:
     # Cleaned once, for the extractors and for the quotes' context alike.
     clean = clean_document(document)
     return extract_document(document, clean), PageTexts(clean.pages())
-
-
-def pipeline_version() -> str:
-    """A hash of everything that shapes a report's graph: code, ontology, shapes, reference data.
-
-    The web layer is left out: it reads the store and never shapes what is written to it.
-    """
-    digest = hashlib.sha256()
-    files = [
-        *(p for p in PACKAGE_DIR.rglob("*.py") if "web" not in p.relative_to(PACKAGE_DIR).parts),
-        *PACKAGE_DIR.glob("data/*.csv"),
-        *ONTOLOGY_DIR.glob("*.ttl"),
-        *SHAPES_DIR.glob("*.ttl"),
-    ]
-    for path in sorted(files):
-        digest.update(str(path.relative_to(PACKAGE_DIR.parents[1])).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def file_sha256(path: Path) -> str:

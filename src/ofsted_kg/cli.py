@@ -257,12 +257,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Optional dependencies (pyproject.toml), by the extra that installs them.
+EXTRA_OF_MODULE = {"flask": "serve", "waitress": "serve", "SPARQLWrapper": "remote"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .store import StoreError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF_MODULE.get((exc.name or "").partition(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"ofsted-kg: this needs {exc.name}, which is optional: pip install 'ofsted-kg[{extra}]'",
+            file=sys.stderr,
+        )
+        return 1
     except StoreError as exc:  # a full disk, a read-only or locked store: one line, no traceback
         print(f"ofsted-kg: {exc}", file=sys.stderr)
         return 1

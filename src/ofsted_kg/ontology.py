@@ -9,18 +9,15 @@ load when the build uses another base.
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab
+from .resources import ontology_file
 from .uris import DEFAULT_BASE, SCHEMES, Uris
-
-REPO = Path(__file__).resolve().parents[2]
-ONTOLOGY_DIR = REPO / "ontology"
-SHAPES_DIR = REPO / "shapes"
-QUERIES_DIR = REPO / "queries"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -112,8 +109,10 @@ def vocabulary_graph(uris: Uris) -> Graph:
     return g
 
 
-def _parse(path: Path, uris: Uris) -> Graph:
-    return Graph().parse(data=rebase(path.read_text(encoding="utf-8"), uris), format="turtle")
+def parse_turtle(file: Traversable, uris: Uris, graph: Graph | None = None) -> Graph:
+    """A Turtle resource written under the default base, parsed under `uris`' base."""
+    graph = Graph() if graph is None else graph
+    return graph.parse(data=rebase(file.read_text(encoding="utf-8"), uris), format="turtle")
 
 
 @cache
@@ -121,8 +120,8 @@ def ontology_graph(base: str | None = None) -> Graph:
     """ofsted.ttl plus vocab.ttl under `base`: the TBox and the concept schemes."""
     uris = Uris(base)
     g = bind_prefixes(Graph(), uris)
-    g += _parse(ONTOLOGY_DIR / "ofsted.ttl", uris)
-    g += _parse(ONTOLOGY_DIR / "vocab.ttl", uris)
+    g += parse_turtle(ontology_file("ofsted.ttl"), uris)
+    g += parse_turtle(ontology_file("vocab.ttl"), uris)
     return g
 
 
@@ -144,7 +143,7 @@ def _curie(graph: Graph, term: object) -> str:
 def model_tables() -> str:
     """Markdown tables of the ontology's own classes and properties, from ofsted.ttl."""
     g = bind_prefixes(Graph(), Uris(DEFAULT_BASE))
-    g += _parse(ONTOLOGY_DIR / "ofsted.ttl", Uris(DEFAULT_BASE))
+    g += parse_turtle(ontology_file("ofsted.ttl"), Uris(DEFAULT_BASE))
     lines = ["| class | subclass of | description |", "| --- | --- | --- |"]
     for cls in sorted(g.subjects(RDF.type, OWL.Class)):
         parents = ", ".join(sorted(_curie(g, p) for p in g.objects(cls, RDFS.subClassOf)))
@@ -231,8 +230,10 @@ def model_markdown() -> str:
 
 
 def write_generated() -> None:
-    (ONTOLOGY_DIR / "vocab.ttl").write_text(vocabulary_turtle(), encoding="utf-8")
-    (REPO / "docs" / "MODEL.md").write_text(model_markdown(), encoding="utf-8")
+    """Rewrite the generated files of a source checkout (an editable install's resources)."""
+    Path(str(ontology_file("vocab.ttl"))).write_text(vocabulary_turtle(), encoding="utf-8")
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    (docs / "MODEL.md").write_text(model_markdown(), encoding="utf-8")
 
 
 if __name__ == "__main__":
