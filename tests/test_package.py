@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -20,6 +21,17 @@ from ofsted_kg import resources
 from ofsted_kg.versions import EXTRACTOR_VERSIONS, pipeline_version
 
 OPTIONAL_MODULES = ("flask", "waitress", "SPARQLWrapper")
+# What the wheel is not built from (working state, not sources).
+UNPACKAGED = (
+    ".git",
+    ".venv",
+    "build",
+    "var",
+    "*.egg-info",
+    "__pycache__",
+    ".*_cache",
+    "test-artifacts",
+)
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 300):
@@ -84,6 +96,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     its .pth files, among them the editable install's, are not run), so nothing is downloaded.
     """
     work = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools stages a build in build/ beside the sources, and a stale
+    # staging folder in the checkout would put files no longer in it into the wheel.
+    source = work / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*UNPACKAGED))
     run(
         [
             sys.executable,
@@ -95,7 +111,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-q",
             "-w",
             str(work / "dist"),
-            str(REPO),
+            str(source),
         ],
         cwd=work,
     )
