@@ -4,7 +4,9 @@
   name are one person across all reports (rule `same_name`). Nickname variants (Andy/Andrew with
   the same surname) are merged only when both variants inspected with a same colleague; the rule
   `nickname_with_evidence` and that evidence are recorded on the person. Officials are merged by
-  name within their own authority only (`same_name_same_authority`), and hold its posts.
+  name within their own authority only (`same_name_same_authority`), and hold its posts. Each
+  membership (org:Membership) is org:memberDuring a time:Interval known only by the dates of the
+  reports naming the official in the post (time:inside): when it began and ended is not known.
 - Authorities are one resource per Ofsted URN already; the names reports print for them are kept
   as skos:altLabel.
 - Legal provisions cited by reports are described once: an Act or Regulations, and a section of
@@ -23,7 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from .extract.names import clean_person_name
 from .ontology import ORG, SCHEMA, bind_prefixes
@@ -176,7 +178,20 @@ class Linker:
                     )
         return merged_into, evidence
 
+    def report_dates(self) -> dict[str, str]:
+        """When each inspection's report was written: its letter date, else its publication date."""
+        query = (
+            _prefixes(self.uris)
+            + f"""SELECT ?inspection (COALESCE(?dated, ?issued) AS ?date) WHERE {{
+            ?inspection ofsted:reportedIn ?source .
+            OPTIONAL {{ ?source <{DCTERMS.date}> ?dated }}
+            OPTIONAL {{ ?source <{DCTERMS.issued}> ?issued }}
+            FILTER (BOUND(?dated) || BOUND(?issued)) }}"""
+        )
+        return {r["inspection"]: r["date"] for r in _rows(self.store, query)}
+
     def link_officials(self, mentions: list[Mention]) -> None:
+        written = self.report_dates()
         clusters: dict[tuple[str, str], list[Mention]] = defaultdict(list)
         for m in mentions:
             clusters[(m.authority or "", name_key(m.name))].append(m)
@@ -193,6 +208,21 @@ class Linker:
                 self.add(membership, ORG.member, person)
                 self.add(membership, ORG.organization, URIRef(authority))
                 self.add(membership, ORG.role, URIRef(role))
+                held_on = {written.get(m.inspection) for m in group if m.role == role} - {None}
+                self.membership_period(membership, held_on)
+
+    def membership_period(self, membership: URIRef, held_on: set[str]) -> None:
+        """The membership's period, as the days the reports show it held (time:inside)."""
+        if not held_on:
+            return
+        period = self.uris.membership_period(membership)
+        self.add(membership, ORG.memberDuring, period)
+        self.add(period, RDF.type, TIME.Interval)
+        for day in sorted(held_on):
+            instant = self.uris.membership_day(membership, day)
+            self.add(period, TIME.inside, instant)
+            self.add(instant, RDF.type, TIME.Instant)
+            self.add(instant, TIME.inXSDDate, Literal(day, datatype=XSD.date))
 
     def _person(self, person: URIRef, display: str, group: list[Mention], rules: list[str]) -> None:
         self.add(person, RDF.type, SCHEMA.Person)
