@@ -35,7 +35,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .ontology import rebase
-from .resources import QUERIES, files_in, folder
+from .resources import files_in, query_files
 from .store import Store
 from .uris import Uris
 
@@ -130,7 +130,7 @@ def load_queries(
 ) -> dict[str, NamedQuery]:
     """Every `*.rq` of `directory` (default: the package's named queries), by name (file stem),
     rebased to `uris`' base when given."""
-    found = files_in(folder(QUERIES) if directory is None else directory, ".rq")
+    found = query_files() if directory is None else files_in(directory, ".rq")
     return {Path(p.name).stem: parse_query_file(p, uris) for p in found}
 
 
