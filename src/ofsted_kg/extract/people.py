@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..clean import CleanText
+from ..clean import CleanText, fold_whitespace
 from ..records import PersonMention
 from .names import (
     PARTICLES,
@@ -139,17 +139,25 @@ def _name_score(group: list[list[_Word]]) -> float:
 
 
 def mentions(
-    text: CleanText, spans: list[NameSpan], role: str, quote_span: tuple[int, int] | None = None
+    text: CleanText,
+    spans: list[NameSpan],
+    role: str,
+    quote_span: tuple[int, int] | None = None,
+    role_span: tuple[int, int] | None = None,
 ) -> list[PersonMention]:
-    """PersonMentions for `spans`, quoting `quote_span` (the whole statement) when given."""
+    """PersonMentions for `spans`, quoting `quote_span` (the whole statement) when given, with
+    the role's label as printed at `role_span` when there is one."""
+    printed = fold_whitespace(text.text[slice(*role_span)]) if role_span else None
     out = []
     for span in spans:
         start, end = quote_span or (span.start, span.end)
-        out.append(PersonMention(span.name, role, text.evidence(start, end)))
+        out.append(PersonMention(span.name, role, text.evidence(start, end), None, printed))
     return out
 
 
-_LEAD_LINE = re.compile(r"^Lead\s+inspectors?\s*:\s*(?P<names>[^\n]+(?:\n[^\n]+)?)", re.I | re.M)
+_LEAD_LINE = re.compile(
+    r"^(?P<label>Lead\s+inspectors?)\s*:\s*(?P<names>[^\n]+(?:\n[^\n]+)?)", re.I | re.M
+)
 
 
 def lead_inspectors(text: CleanText) -> list[PersonMention]:
@@ -167,7 +175,8 @@ def lead_inspectors(text: CleanText) -> list[PersonMention]:
         names = f"{first}\n{second}"
     start = match.start("names")
     spans = split_names(names, start)
-    return mentions(text, spans, "lead_inspector", (match.start(), start + len(names)))
+    quote = (match.start(), start + len(names))
+    return mentions(text, spans, "lead_inspector", quote, match.span("label"))
 
 
 # The sentences of a letter's opening paragraph that name its inspectors, and the role each

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 
-from ..clean import CleanText, fold_whitespace
+from ..clean import CleanText
 from ..records import PersonMention
-from .people import holds_only_names, split_names
+from .people import holds_only_names, mentions, split_names
 from .sections import iter_lines
 
 # Printed role labels -> role keys; the more specific first ("Shadow senior data analyst" before
@@ -60,9 +60,6 @@ def inspection_team(text: CleanText) -> list[PersonMention]:
         if not label:
             continue
         role = next(name for name, value in label.groupdict().items() if value)
-        printed = fold_whitespace(
-            text.text[line.start + label.start(role) : line.start + label.end(role)]
-        )
         names_start = line.start + label.end()
         end = line.end
         last = line.text[label.end() :]
@@ -75,10 +72,8 @@ def inspection_team(text: CleanText) -> list[PersonMention]:
                 break
             end, last = following.end, following.text
         spans = split_names(folded[names_start:end], names_start)
-        found.extend(
-            PersonMention(span.name, role, text.evidence(line.start, end), role_as_printed=printed)
-            for span in spans
-        )
+        role_span = (line.start + label.start(role), line.start + label.end(role))
+        found.extend(mentions(text, spans, role, (line.start, end), role_span))
     return _first_mentions(found)
 
 
