@@ -133,7 +133,7 @@ class EmbeddedStore(Store):
 
     def dump(self, media_type: str) -> bytes:
         fmt = GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_QUADS)
-        return xml_checked(self._store.dump(format=fmt), fmt)
+        return self._store.dump(format=fmt)
 
     def close(self) -> None:
         if self.read_only:
