@@ -2,8 +2,9 @@
 
 Shared by the ILACS and letter extractors. Names come as printed lists ("Rebecca Quested, His
 Majesty's Inspector, and Matthew Reed, His Majesty's Inspector", "Anna Gravelle and Neil
-Penswick"); titles are dropped and every name must look like a person's name, so a sentence
-fragment is never taken for one. Roles are only those the text states.
+Penswick", "Karen Wareing Fiona Millns" with no commas); titles are dropped and every name must
+look like a person's name, so a sentence fragment is never taken for one. Roles are only those
+the text states. How a list is cut into names is told in `split_names` and docs/sif.md.
 """
 
 from __future__ import annotations
@@ -23,12 +24,6 @@ from .names import (
     looks_like_person_name,
 )
 
-# Inspector titles as printed after a name (a line holding only one ends a wrapped list).
-_INSPECTOR_TITLE = re.compile(
-    r"\b(?:(?:Her|His)\s+Majesty'?s\s+(?:Senior\s+)?Inspectors?(?:\s+\(HMI\))?|"
-    r"(?:Senior\s+)?HMI|Ofsted\s+Inspectors?|Social\s+Care\s+Regulatory\s+Inspectors?)\b",
-    re.I,
-)
 # What ends one name in a printed list: a comma, semicolon, colon, '&', 'and', a bracketed note,
 # a full stop after a word (not after an initial: "Fiona J. Millns"), or a title (see
 # names.TITLE: "Joy Howick HMI Pauline Higham HMI").
@@ -67,6 +62,11 @@ def split_names(folded: str, offset: int = 0) -> list[NameSpan]:
         found.extend(_names_in_run(folded, position, stop, offset))
         position = separator.end() if separator else stop
     return found
+
+
+def is_title_only(line: str) -> bool:
+    """Whether a line is a title and nothing else ("His Majesty's Inspector", "Senior HMI")."""
+    return bool(line.strip()) and not clean_person_name(line)
 
 
 def holds_only_names(line: str) -> bool:
@@ -171,7 +171,7 @@ def lead_inspectors(text: CleanText) -> list[PersonMention]:
         return []
     first, _, second = match.group("names").partition("\n")
     names = first
-    if re.search(r"(,|\band)\s*$", first) or _INSPECTOR_TITLE.fullmatch(second.strip()):
+    if re.search(r"(,|\band)\s*$", first) or is_title_only(second):
         names = f"{first}\n{second}"
     start = match.start("names")
     spans = split_names(names, start)
@@ -224,7 +224,7 @@ def signatories(text: CleanText) -> list[PersonMention]:
     lines = text.folded[match.end() :].split("\n")
     name_line = lines[0] if lines else ""
     title_line = lines[1].strip() if len(lines) > 1 else ""
-    if not _INSPECTOR_TITLE.fullmatch(title_line):
+    if not is_title_only(title_line):
         return []
     spans = split_names(name_line, match.end())
     end = match.end() + len(name_line) + 1 + len(lines[1])
