@@ -71,27 +71,59 @@ TITLE = re.compile(
     rf"\b(?:(?i:(?:Her|His)\s+Majesty['’]?s|(?:{_HONORIFICS})\b\.?|"
     rf"(?:{'|'.join(sorted(ROLE_WORDS))})\b)|(?:{_GRADE_ABBREVIATIONS})\b)"
 )
-# Capitalised words that start sentences and headings, never a name ("Children Living In This
-# Area" must not read as two people).
-_FUNCTION_WORDS = frozenset(
+# Capitalised words of sentences and of the headings that may follow a list of names, never a
+# name ('Children Looked After', 'Information About This Area' must not read as people).
+_NEVER_IN_NAMES = frozenset(
     [
         "about",
+        "adoption",
+        "after",
         "all",
         "an",
         "and",
         "any",
+        "area",
         "at",
+        "authority",
+        "board",
         "by",
+        "children",
+        "children's",
+        "contents",
+        "council",
+        "effectiveness",
+        "findings",
         "for",
         "from",
+        "governance",
+        "help",
+        "how",
         "in",
+        "information",
+        "judgement",
+        "judgements",
+        "leadership",
+        "leavers",
+        "local",
+        "looked",
+        "management",
         "of",
         "on",
         "or",
+        "overall",
+        "people",
+        "protection",
+        "recommendations",
+        "report",
+        "section",
+        "services",
+        "summary",
+        "that",
         "the",
         "this",
-        "that",
         "to",
+        "what",
+        "why",
         "with",
     ]
 )
@@ -119,7 +151,7 @@ def is_name_word(word: str) -> bool:
     """A word a printed name may hold: capitalised (Máire, O'Brien, Thomson-Jones), an initial,
     a surname particle (de, van) or an elided one (d'Inverno); never a title or function word."""
     folded = word.casefold()
-    if folded in ROLE_WORDS or folded in _FUNCTION_WORDS or TITLE.fullmatch(word):
+    if folded in ROLE_WORDS or folded in _NEVER_IN_NAMES or TITLE.fullmatch(word):
         return False
     if folded in PARTICLES:
         return True
