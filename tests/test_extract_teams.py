@@ -18,9 +18,9 @@ from ofsted_kg.extract.names import (
     given_names,
     looks_like_person_name,
 )
-from ofsted_kg.extract.people import split_names
+from ofsted_kg.extract.people import lead_inspectors, split_names
 from ofsted_kg.extract.team import inspection_team
-from ofsted_kg.sources import read_document
+from ofsted_kg.sources import Document, read_document
 
 TEAMS = Path(__file__).parent / "data" / "teams"
 LEAD, DEPUTY, TEAM = "lead_inspector", "deputy_lead_inspector", "team_inspector"
@@ -245,3 +245,15 @@ def test_no_name_in_the_corpus_is_two_people(corpus_reports: dict[str, dict[str,
         if len(words) > 3 or halves or second_given:
             glued.append((doc, name))
     assert not glued
+
+
+def test_title_page_lead_inspector_on_site_keeps_its_label() -> None:
+    page = (
+        "Inspection of Anytown local authority children's services\n"
+        "Inspection dates: 7 to 11 March 2022\n"
+        "Lead inspector on site: Maire Atherton, Her Majesty's\nInspector\nJudgement Grade\n"
+    )
+    text = clean_document(Document("title.txt", "title.txt", "0", "text", (page,)))
+    assert [(p.name, p.role, p.role_as_printed) for p in lead_inspectors(text)] == [
+        ("Maire Atherton", LEAD, "Lead inspector on site")
+    ]

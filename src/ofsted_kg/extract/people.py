@@ -156,7 +156,8 @@ def mentions(
 
 
 _LEAD_LINE = re.compile(
-    r"^(?P<label>Lead\s+inspectors?)\s*:\s*(?P<names>[^\n]+(?:\n[^\n]+)?)", re.I | re.M
+    r"^(?P<label>Lead\s+inspectors?(?:\s+on\s+site)?)\s*:\s*(?P<names>[^\n]+(?:\n[^\n]+)?)",
+    re.I | re.M,
 )
 
 
