@@ -23,7 +23,9 @@ from ..clean import BULLET, CleanText
 # A heading is at most this long; longer lines are prose (a PDF wraps prose at 80-90
 # characters, so a capitalised line that long is a sentence running on, not a heading).
 MAX_HEADING = 70
-_NUMBERED = re.compile(r"[ \t]*(\d{1,3})\.[ \t]+(?=\S)")
+# "10. Ensure that ...", and "10.Ensure that ..." / "144.BSCB needs ..." where the PDF dropped
+# the space: a capital letter straight after the full stop (never "2.1 Adoption performance").
+_NUMBERED = re.compile(r"[ \t]*(\d{1,3})\.(?:[ \t]+(?=\S)|(?=[A-Z]))")
 _SENTENCE_END = re.compile(r"""[.!?:;)'"]\s*$""")
 
 

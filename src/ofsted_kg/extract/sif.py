@@ -30,7 +30,7 @@ from ..records import (
 )
 from ..vocab import GRADE_PHRASE, parse_grade
 from .dates import find_periods, parse_date, parse_month
-from .improvements import framework_reference, list_items
+from .improvements import framework_reference, list_items, states_none
 from .lists import bullet_items
 from .names import plain_authority_name
 from .sections import (
@@ -227,12 +227,6 @@ def lscb_section_start(text: CleanText, kind: str) -> int:
         position = heading.end + 1
 
 
-# 'The inspection did not find any areas for priority and immediate action.' fills a numbered slot.
-_NONE_FOUND = re.compile(
-    r"(?:The\s+inspection|Inspectors)\s+did\s+not\s+(?:find|identify)\s+any\b", re.I
-)
-
-
 def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
     """Numbered recommendations under each 'Recommendations' / 'What does ... need to improve?'
     heading (or a bare priority heading), addressed to the LSCB when they sit in its part."""
@@ -248,14 +242,16 @@ def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
             continue
         from_line = line.start if _PRIORITY.fullmatch(heading) else line.end + 1
         items = grouped_numbered_list(folded, from_line, len(folded), _PRIORITY, _STOP)
-        if not items:
+        if items:
+            items = _opening_items_before(text, line.start, items[0].number) + items
+        else:
             items = bulleted_groups(text, from_line)
         if not items:
             continue
         covered = items[-1].end
         for item in items:
             body = span_text(text, item.start, item.end)
-            if body.endswith("(Recommendation)") or _NONE_FOUND.match(body):
+            if body.endswith("(Recommendation)") or states_none(body):
                 continue  # a finding that motivated a recommendation, or 'none needed'
             found.append(
                 Recommendation(
@@ -269,6 +265,26 @@ def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
                 )
             )
     return found
+
+
+def _opening_items_before(text: CleanText, heading: int, first: int | None) -> list[GroupedItem]:
+    """The recommendations that the PDF's text stream printed before their own heading.
+
+    From 2015 the recommendations open the report's paragraph numbering. When the list under the
+    heading starts at 3, and the heading's page opens with paragraphs 1 and 2 running straight
+    into the heading, those two are the list's first items.
+    """
+    if not first or first == 1:
+        return []
+    folded = text.folded
+    page_start = text.page_starts[text.page_of(heading) - 1]
+    before = grouped_numbered_list(folded, page_start, heading, _NO_GROUPS, _STOP)
+    if [item.number for item in before] != list(range(1, first)):
+        return []
+    first_line = folded.rfind("\n", 0, before[0].start) + 1
+    if folded[page_start:first_line].strip() or folded[before[-1].end : heading].strip():
+        return []
+    return before
 
 
 def bulleted_groups(text: CleanText, start: int) -> list[GroupedItem]:
@@ -290,6 +306,7 @@ def bulleted_groups(text: CleanText, start: int) -> list[GroupedItem]:
     return found
 
 
+_NO_GROUPS = re.compile(r"(?!)")
 _STRENGTHS = r"The\s+local\s+authority(?:'s\s+strengths|\s+has\s+the\s+following\s+strengths:?)"
 
 
@@ -298,9 +315,7 @@ def strengths(text: CleanText) -> list[ListItem] | None:
     heading = find_heading(text.folded, _STRENGTHS)
     if heading is None:
         return None
-    items = grouped_numbered_list(
-        text.folded, heading.end + 1, len(text.folded), re.compile(r"(?!)"), _STOP
-    )
+    items = grouped_numbered_list(text.folded, heading.end + 1, len(text.folded), _NO_GROUPS, _STOP)
     if not items:  # bulleted strengths (early reports)
         return _bullets_after(text, heading.end + 1)
     return [ListItem(span_text(text, i.start, i.end), text.evidence(i.start, i.end)) for i in items]
