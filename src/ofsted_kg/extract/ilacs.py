@@ -14,7 +14,7 @@ import re
 from ..clean import CleanText
 from ..records import DateFact, Judgement, Period, Report, TextFact
 from ..vocab import parse_grade
-from .dates import find_dates, find_periods
+from .dates import dates_line, find_dates, find_periods
 from .improvements import recommendations
 from .lists import bullet_items, heading_end
 from .names import plain_authority_name
@@ -81,17 +81,12 @@ def authority(text: CleanText) -> TextFact | None:
     return None
 
 
-_DATES_LINE = re.compile(r"^Inspection\s+dates?\s*:?\s*(?P<dates>[^\n]*(?:\n[^\n]*)?)", re.I | re.M)
-
-
 def inspection_periods(text: CleanText) -> list[Period]:
-    """Fieldwork periods from the 'Inspection dates:' line (read on if it wraps after 'to'/'and')."""
-    match = _DATES_LINE.search(text.folded)
-    if not match:
+    """Fieldwork periods from the 'Inspection dates:' line (read on where it wraps)."""
+    found = dates_line(text.folded)
+    if not found:
         return []
-    first, _, second = match.group("dates").partition("\n")
-    dates = first if not re.search(r"(?:\bto|\band|-)\s*$", first) else f"{first}\n{second}"
-    start = match.start("dates")
+    _, start, dates = found
     return [
         Period(p.first, p.last, text.evidence(start + p.start, start + p.end))
         for p in find_periods(dates)

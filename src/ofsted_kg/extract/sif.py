@@ -29,7 +29,7 @@ from ..records import (
     TextFact,
 )
 from ..vocab import GRADE_PHRASE, parse_grade
-from .dates import find_periods, parse_date, parse_month
+from .dates import dates_line, find_periods, parse_date, parse_month
 from .improvements import framework_reference, list_items, states_none
 from .lists import bullet_items
 from .names import plain_authority_name
@@ -96,18 +96,16 @@ def title_authority(text: CleanText) -> TextFact | None:
     return TextFact(name, text.evidence(before[0].start, before[-1].end)) if name else None
 
 
-_DATES_LINE = re.compile(r"^\s*Inspection\s+dates?\s*:?\s*(?P<dates>[^\n]+)", re.I | re.M)
 _PUBLISHED = re.compile(r"^\s*(?:Report\s+)?published\s*:?\s*(?P<date>[^\n]+)", re.I | re.M)
 
 
 def fieldwork_periods(text: CleanText) -> list[Period]:
-    match = _DATES_LINE.search(text.folded)
-    if not match:
+    found = dates_line(text.folded)
+    if not found:
         return []
-    base = match.start("dates")
+    label, base, dates = found
     return [
-        Period(p.first, p.last, text.evidence(match.start(), base + p.end))
-        for p in find_periods(match.group("dates"))
+        Period(p.first, p.last, text.evidence(label, base + p.end)) for p in find_periods(dates)
     ]
 
 
