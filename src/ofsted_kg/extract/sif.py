@@ -33,6 +33,7 @@ from .dates import dates_line, find_periods, parse_date, parse_month
 from .improvements import framework_reference, list_items, states_none
 from .lists import bullet_items
 from .names import plain_authority_name
+from .previous import named_inspections
 from .sections import (
     GroupedItem,
     find_heading,
@@ -356,9 +357,10 @@ def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
     """'The previous inspection of the local authority's ... was in July 2012. The local
     authority was judged to be adequate.' sentences and their variants ('Ofsted judged that
     services were inadequate', 'The judgements for the local authority were: Overall
-    effectiveness: Inadequate'), in printed order, or None."""
+    effectiveness: Inadequate') and 'The SLAC inspection, in October 2010, judged ...'
+    (previous.named_inspections), in printed order, or None."""
     flat, offsets = flatten_with_offsets(text.folded)
-    found = []
+    found = named_inspections(text)
     matches = (
         match
         for start, end in windows_around(flat, _PREVIOUS_ANCHOR, *PREVIOUS_WINDOW)
@@ -370,8 +372,10 @@ def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
         if date and grade:
             area = " ".join((match.group("area") or match.group("area2") or "").split())
             evidence = text.evidence(offsets[match.start()], offsets[match.end() - 1] + 1)
-            found.append(PreviousInspection(date, grade, evidence, area or None))
-    return found or None
+            found.append(
+                (offsets[match.start()], PreviousInspection(date, grade, evidence, area or None))
+            )
+    return [previous for _, previous in sorted(found, key=lambda pair: pair[0])] or None
 
 
 def _warn_missing(report: Report) -> None:
