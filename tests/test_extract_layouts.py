@@ -91,9 +91,14 @@ def test_numbers_without_a_space_sub_points_and_theme_headings() -> None:
 
 
 def test_heading_printed_after_the_first_items() -> None:
+    """'Recommendations' printed after items 1 and 2; 'Summary for children and young people'
+    after its first bullets, which stay out of item 4."""
     report = _report("sif_2016_heading_after_first_items.txt")
     assert _numbers(report, "local_authority") == [1, 2, 3, 4]
     assert _numbers(report, "lscb") == [112, 113]
+    assert _texts("sif_2016_heading_after_first_items.txt")[3] == (
+        "Ensure that care leavers are supported into education, employment or training."
+    )
 
 
 def test_bulleted_groups_with_no_priority_action() -> None:
