@@ -101,12 +101,30 @@ def test_heading_printed_after_the_first_items() -> None:
     )
 
 
-def test_bulleted_groups_with_no_priority_action() -> None:
+def test_bulleted_groups_with_no_priority_action_and_theme_headings() -> None:
     report = _report("sif_2014_bullets_wrapped_dates.txt")
-    assert report["recommendations"] == {"local_authority": 3, "lscb": 2}
+    assert report["recommendations"] == {"local_authority": 3, "lscb": 3}
     assert _texts("sif_2014_bullets_wrapped_dates.txt")[0].endswith(
         "− clear and measurable outcomes − contingency arrangements."
     )
+    lscb = [i for i in report["recommendation_items"] if i["target"] == "lscb"]
+    assert [i["theme"] for i in lscb] == [
+        "Learning and improvement",
+        "Performance management",
+        "Performance management",
+    ]
+    assert {i["priority"] for i in lscb} == {"Areas for improvement"}
+
+
+def test_timescale_group_heading_after_an_item_without_a_full_stop() -> None:
+    """'... and the senior leadership team' runs to the margin, then 'Within three months:'."""
+    report = _report("lac_2013_timescale_groups.txt")
+    assert Counter(i["priority"] for i in report["recommendation_items"]) == {
+        "Immediately": 2,
+        "Within three months": 2,
+        "Within six months": 2,
+    }
+    assert _texts("lac_2013_timescale_groups.txt")[1].endswith("and the senior leadership team")
 
 
 def test_bullet_sub_points_and_a_page_break_inside_an_item() -> None:

@@ -34,6 +34,9 @@ _CITATION_LINE = re.compile(r"[(\[]\s*(?:outcome|enabler|principle|national\s+fr
 # numbered sub-points ("(i) clear outcomes", "(b) timescales").
 _SUB_BULLET = re.compile(r"\u2212\s|\((?:[ivx]{1,4}|[a-h])\)\s")
 _OPENS_SUB_LIST = re.compile(r":\s*$")
+# A group heading between bullets ("Within three months:", "Immediately:"): never a wrapped line
+# of the item above, even when that item ran to the margin without a full stop.
+_GROUP_HEADING = re.compile(r"[A-Z][^.,;:()]{0,40}:")
 # A line at least this long ran to the right margin, so the sentence wraps onto the next line.
 FULL_LINE = 70
 
@@ -84,6 +87,8 @@ def _continues(text: CleanText, item: tuple[int, int], line_start: int) -> bool:
     ):
         return False
     line = source[line_start : source.find("\n", line_start) % (len(source) + 1)].strip()
+    if _GROUP_HEADING.fullmatch(line):
+        return False
     if _CITATION_LINE.match(line) or _SUB_BULLET.match(line):
         return True
     if _ITEM_ENDED.search(source[item[0] : item[1]]):
