@@ -36,10 +36,12 @@ from .names import plain_authority_name
 from .previous import named_inspections
 from .sections import (
     GroupedItem,
+    Line,
     find_heading,
     flatten_with_offsets,
     grouped_numbered_list,
     iter_lines,
+    looks_like_heading,
     span_text,
     windows_around,
 )
@@ -287,22 +289,35 @@ def _opening_items_before(text: CleanText, heading: int, first: int | None) -> l
 
 
 def bulleted_groups(text: CleanText, start: int) -> list[GroupedItem]:
-    """Bulleted recommendations (2014-2015 reports), each group under its priority heading."""
+    """Bulleted recommendations (2014-2015 reports), each group under its priority heading and
+    theme sub-heading (a heading-shaped line, not a known section's, followed by bullets). A
+    group's 'There are no areas for priority action.' is skipped."""
     found: list[GroupedItem] = []
     priority: str | None = None
+    theme: str | None = None
     position = start
-    for line in iter_lines(text.folded, start):
+    lines = iter_lines(text.folded, start)
+    for line in lines:
         if line.start < position or not line.stripped:
             continue
         if _PRIORITY.fullmatch(line.stripped):
-            priority = line.stripped.rstrip(":")
+            priority, theme = line.stripped.rstrip(":"), None
+            continue
+        if states_none(line.stripped):
             continue
         if not line.stripped.startswith(BULLET.strip()):
-            break
+            following = next((ln for ln in lines if ln.stripped), None)
+            if not (_is_theme(line) and following and following.stripped.startswith(BULLET)):
+                break
+            theme, line = line.stripped, following
         bullets = bullet_items(text, line.start)
-        found.extend(GroupedItem(None, priority, None, b.start, b.end) for b in bullets)
+        found.extend(GroupedItem(None, priority, theme, b.start, b.end) for b in bullets)
         position = bullets[-1].end if bullets else line.end
     return found
+
+
+def _is_theme(line: Line) -> bool:
+    return looks_like_heading(line, None) and not _STOP.search(line.stripped)
 
 
 _NO_GROUPS = re.compile(r"(?!)")
