@@ -101,6 +101,16 @@ def test_heading_printed_after_the_first_items() -> None:
     )
 
 
+def test_ilacs_heading_printed_after_the_first_bullets() -> None:
+    report = _report("ilacs_2019_heading_after_first_bullets.txt")
+    assert report["kind"] == "ilacs"
+    assert [i["text_start"][:30] for i in report["recommendation_items"]] == [
+        "The consistency of written pla",
+        "The timeliness of return home ",
+        "The quality of recording of ma",
+    ]
+
+
 def test_bulleted_groups_with_no_priority_action_and_theme_headings() -> None:
     report = _report("sif_2014_bullets_wrapped_dates.txt")
     assert report["recommendations"] == {"local_authority": 3, "lscb": 3}

@@ -16,7 +16,7 @@ from ..records import DateFact, Judgement, Period, Report, TextFact
 from ..vocab import parse_grade
 from .dates import dates_line, find_dates, find_periods
 from .improvements import recommendations
-from .lists import bullet_items, heading_end
+from .lists import bullet_items, bullets_before
 from .names import plain_authority_name
 from .people import lead_inspectors
 from .previous import previous_inspections
@@ -155,7 +155,9 @@ _IMPROVE_HEADING = re.compile(r"^What\s+needs\s+to\s+improve\b[^\n]{0,40}$", re.
 
 
 def improvement_points(text: CleanText):
-    start = heading_end(text, _IMPROVE_HEADING)
-    if start is None:
+    """The bullets under 'What needs to improve?', and those the text stream printed before it."""
+    heading = _IMPROVE_HEADING.search(text.folded)
+    if heading is None:
         return []
-    return recommendations(text, bullet_items(text, start))
+    items = bullets_before(text, heading.start()) + bullet_items(text, heading.end())
+    return recommendations(text, items)

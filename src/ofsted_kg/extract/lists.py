@@ -70,6 +70,28 @@ def bullet_items(text: CleanText, start: int) -> list[Item]:
     return [Item(fold_whitespace(text.text[s:e]), s, e) for s, e in items]
 
 
+def bullets_before(text: CleanText, heading_start: int) -> list[Item]:
+    """The first bullets of a list that the PDF's text stream printed before the list's heading:
+    a bulleted list on the heading's page that runs straight into the heading line."""
+    source = text.folded
+    position = text.page_starts[text.page_of(heading_start) - 1]
+    while position < heading_start:
+        line_end = source.find("\n", position)
+        line_end = heading_start if line_end < 0 else line_end
+        if source[position:line_end].lstrip().startswith(BULLET):
+            items = bullet_items(text, position)
+            if (
+                items
+                and items[-1].end <= heading_start
+                and not source[items[-1].end : heading_start].strip()
+            ):
+                return items
+            if items:
+                line_end = max(line_end, items[-1].end)
+        position = line_end + 1
+    return []
+
+
 def _sub_list_goes_on(source: str, item: tuple[int, int], sub_point: int | None) -> bool:
     """A bullet is a sub-point of `item`: the item ends with a colon, or its last sub-point has
     not ended its sentence."""
