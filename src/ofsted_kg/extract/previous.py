@@ -142,16 +142,18 @@ def _sentence_around(source: str, start: int, end: int) -> tuple[int, int]:
 # "The SLAC inspection, in October 2010, judged ...", "The safeguarding and looked after children
 # inspection in May 2011 judged ...": the inspection named by its kind, its date, then "judged".
 _NAMED = re.compile(
-    r"\bThe\s+(?P<name>(?:[A-Z]{2,6}|[a-z]+(?:\s+[a-z]+){0,6}))\s+inspection,?\s+"
-    r"(?:in|of)\s+(?P<date>[A-Z][a-z]+\s+(?:19|20)\d\d),?\s+(?:judged|found)\b",
+    r"\bThe\s{1,3}(?P<name>[A-Z]{2,6}|[a-z]{1,15}(?:\s{1,3}[a-z]{1,15}){0,5})\s{1,3}inspection,?"
+    r"\s{1,3}(?:in|of)\s{1,3}(?P<date>[A-Z][a-z]{2,8}\s{1,3}(?:19|20)\d\d),?\s{1,3}"
+    r"(?P<verb>judged|found)\b",
 )
 _NAMED_GRADE = re.compile(
     r"(?:judged|found|and)\s+(?P<area>[^.;]{0,120}?)\s*(?:to\s+be\s+|as\s+|was\s+|were\s+)?"
     r"(?P<grade>" + GRADE_PHRASE + r")\b",
     re.I,
 )
-_NAMED_ANCHOR = re.compile(r"inspection,? (?:in|of) [A-Z]")
-NAMED_WINDOW = (80, 40)
+# The full pattern is tried only around this, which every match holds (as `_judged_in` does).
+_NAMED_ANCHOR = re.compile(r"inspection,?\s+(?:in|of)\s+[A-Z]")
+NAMED_WINDOW = (120, 40)  # characters a match can reach before and after its anchor
 
 
 def named_inspections(text: CleanText, body_start: int = 0) -> list[tuple[int, PreviousInspection]]:
@@ -163,8 +165,7 @@ def named_inspections(text: CleanText, body_start: int = 0) -> list[tuple[int, P
             date = parse_month(match.group("date"))
             sentence_start, sentence_end = _sentence_around(text.folded, match.start(), match.end())
             evidence = text.evidence(max(sentence_start, match.start()), sentence_end)
-            judged = match.end() - len(match.group(0).split()[-1])
-            for graded in _NAMED_GRADE.finditer(text.folded, judged, sentence_end):
+            for graded in _NAMED_GRADE.finditer(text.folded, match.start("verb"), sentence_end):
                 grade = parse_grade(graded.group("grade"))
                 area = " ".join(graded.group("area").split()) or None
                 if date and grade:
