@@ -42,6 +42,7 @@ from .sections import (
     grouped_numbered_list,
     iter_lines,
     looks_like_heading,
+    numbered_start,
     span_text,
     windows_around,
 )
@@ -272,20 +273,28 @@ def _opening_items_before(text: CleanText, heading: int, first: int | None) -> l
     """The recommendations that the PDF's text stream printed before their own heading.
 
     From 2015 the recommendations open the report's paragraph numbering. When the list under the
-    heading starts at 3, and the heading's page opens with paragraphs 1 and 2 running straight
-    into the heading, those two are the list's first items.
+    heading starts at 3, and paragraphs 1 and 2 stand on the heading's page running straight into
+    it, those two are the list's first items. (In 2014 reports the numbering runs through the
+    summary first; its paragraphs before the heading never start at 1 on the heading's page.)
     """
     if not first or first == 1:
         return []
     folded = text.folded
     page_start = text.page_starts[text.page_of(heading) - 1]
-    before = grouped_numbered_list(folded, page_start, heading, _NO_GROUPS, _STOP)
+    opening = next(
+        (
+            line
+            for line in iter_lines(folded, page_start, heading)
+            if (match := numbered_start(line)) and match.group(1) == "1"
+        ),
+        None,
+    )
+    if opening is None:
+        return []
+    before = grouped_numbered_list(folded, opening.start, heading, _NO_GROUPS, _STOP)
     if [item.number for item in before] != list(range(1, first)):
         return []
-    first_line = folded.rfind("\n", 0, before[0].start) + 1
-    if folded[page_start:first_line].strip() or folded[before[-1].end : heading].strip():
-        return []
-    return before
+    return [] if folded[before[-1].end : heading].strip() else before
 
 
 def bulleted_groups(text: CleanText, start: int) -> list[GroupedItem]:
