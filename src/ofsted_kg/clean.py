@@ -243,7 +243,9 @@ def remove_running_lines(pages: list[str], edge: int = 4) -> list[str]:
     """Drop lines repeated near the top or bottom of most pages (running headers and footers).
 
     A line counts by its shape (digits folded), so "... 9 to 13 June 2025 2" on page 2 and
-    "... 9 to 13 June 2025 3" on page 3 are the same running line.
+    "... 9 to 13 June 2025 3" on page 3 are the same running line. The top of the first page is
+    kept whatever repeats: that is where the title is, and some reports print their title as the
+    header of every page (Bracknell Forest 2022: "Inspection of Bracknell Forest ...").
     """
     if len(pages) < 3:
         return pages
@@ -256,10 +258,10 @@ def remove_running_lines(pages: list[str], edge: int = 4) -> list[str]:
     if not running:
         return pages
     cleaned = []
-    for page in pages:
+    for number, page in enumerate(pages):
         lines = page.split("\n")
         nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-        edges = set(nonblank[:edge] + nonblank[-edge:])
+        edges = set((nonblank[:edge] if number else []) + nonblank[-edge:])
         cleaned.append(
             "\n".join(
                 ln for i, ln in enumerate(lines) if not (i in edges and _shape(ln) in running)
