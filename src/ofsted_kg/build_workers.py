@@ -170,7 +170,10 @@ class WorkerPool(Generic[Task, Result]):
 
     def _death(self, exitcode: int | None) -> str:
         if exitcode is not None and exitcode < 0:
-            name = signal.Signals(-exitcode).name
+            try:
+                name = signal.Signals(-exitcode).name
+            except ValueError:  # a real-time signal has no name
+                name = f"signal {-exitcode}"
             # A PDF library that cannot allocate aborts the process: no Python error to catch.
             return f"worker died: {name} (out of memory? the limit is {self.limits.memory_mb} MiB)"
         return f"worker died: exit status {exitcode}"
@@ -218,7 +221,7 @@ def _serve(conn: Connection, inherited: list[Connection], work: Callable, memory
     while True:
         try:
             reply = work(conn.recv())
-        except EOFError:  # the parent has finished, or is gone
+        except (EOFError, OSError):  # the parent has finished, or is gone
             return
         except MemoryError:
             reply = WorkerFailure(f"worker died: out of memory (the limit is {memory_mb} MiB)")
