@@ -164,11 +164,8 @@ def hostile_folder(tmp_path: Path) -> Path:
     shutil.copy(SEED, folder / NOT_UTF8)
     os.mkfifo(folder / "pipe.pdf")
     (folder / "bomb.pdf").write_bytes(decompression_bomb())
-    (folder / "minutes.txt").write_text(
-        "Minutes of the parish council meeting held on 3 March 2021.\n"
-        "Apologies were received from two members. The footpath repairs were agreed.\n",
-        encoding="utf-8",
-    )
+    # An HTML error page that Ofsted's site served as a PDF: refused for its content.
+    shutil.copy(PDF_DIR / "80429_birmingham_2012-10-19.pdf", folder / "error-page.pdf")
     return folder
 
 
@@ -184,12 +181,12 @@ def test_hostile_files_are_refused_one_by_one_and_retried_when_the_moment_caused
     assert first.returncode == 1, first.stderr[-3000:]
     assert "Traceback" not in first.stderr
     refused = refusals(first)
-    assert set(refused) == {"pipe.pdf", "bomb.pdf", "changing.txt", "minutes.txt"}, refused
+    assert set(refused) == {"pipe.pdf", "bomb.pdf", "changing.txt", "error-page.pdf"}, refused
     assert refused["pipe.pdf"] == "not a regular file (a FIFO)"
     assert refused["bomb.pdf"].startswith("worker died: ")
     assert "1024 MiB" in refused["bomb.pdf"] and "tried again next build" in refused["bomb.pdf"]
     assert "changed" in refused["changing.txt"] and "tried again" in refused["changing.txt"]
-    assert "not an Ofsted report" in refused["minutes.txt"]
+    assert "web page" in refused["error-page.pdf"]
     assert "7 file(s): 3 built, 0 unchanged, 4 refused" in first.stderr
 
     state = EmbeddedStore(store, read_only=True)
@@ -201,7 +198,7 @@ def test_hostile_files_are_refused_one_by_one_and_retried_when_the_moment_caused
     assert graphs["north/report.pdf"] != graphs["south/report.pdf"]
     assert graphs["caf%E9 report.txt"] in state.named_graphs()
     assert manifest["pipe.pdf"].sha256 is None and manifest["pipe.pdf"].refusal
-    assert manifest["minutes.txt"].sha256 and manifest["minutes.txt"].refusal
+    assert manifest["error-page.pdf"].sha256 and manifest["error-page.pdf"].refusal
     assert "bomb.pdf" not in manifest and "changing.txt" not in manifest  # nothing recorded
     ask = f"""ASK {{ GRAPH <{graphs["caf%E9 report.txt"]}> {{
         ?source <{Uris().term("fileName")}> {Literal(not_utf8).n3()} }} }}"""
@@ -214,8 +211,8 @@ def test_hostile_files_are_refused_one_by_one_and_retried_when_the_moment_caused
     progress = [line for line in second.stderr.splitlines() if line.startswith("[")]
     assert any("built changing.txt" in line for line in progress), progress
     assert any("refused bomb.pdf: worker died" in line for line in progress), progress
-    assert not any("minutes.txt" in line for line in progress)  # remembered by its hash
-    assert set(refusals(second)) == {"pipe.pdf", "bomb.pdf", "minutes.txt"}
+    assert not any("error-page.pdf" in line for line in progress)  # remembered by its hash
+    assert set(refusals(second)) == {"pipe.pdf", "bomb.pdf", "error-page.pdf"}
     assert "7 file(s): 1 built, 5 unchanged, 3 refused" in second.stderr
 
 
