@@ -26,7 +26,13 @@ from conftest import PDF_DIR, SEEDS_DIR
 from rdflib import Literal
 
 from ofsted_kg.build import build, read_manifest
-from ofsted_kg.build_workers import MEMORY_LIMIT_ENV, TIME_LIMIT_ENV, WorkerLimits
+from ofsted_kg.build_workers import (
+    MEMORY_LIMIT_ENV,
+    TIME_LIMIT_ENV,
+    WorkerFailure,
+    WorkerLimits,
+    WorkerPool,
+)
 from ofsted_kg.sources import (
     MAX_FILE_BYTES,
     SourceError,
@@ -310,3 +316,23 @@ def test_limits_come_from_options_then_environment_then_defaults(monkeypatch) ->
         WorkerLimits.from_env()
     with pytest.raises(ValueError, match="must be positive"):
         WorkerLimits.from_env(0, 3)
+
+
+# ------------------------------------------------------------------ the worker pool itself
+
+
+def allocate(mib: int) -> int:
+    """A task that needs `mib` MiB at once (a Python allocation: MemoryError when refused)."""
+    return len(bytearray(mib << 20))
+
+
+def test_a_worker_out_of_memory_is_replaced_and_the_next_task_runs() -> None:
+    limits = WorkerLimits(memory_mb=1024, seconds=60)
+    with WorkerPool(allocate, 1, limits) as pool:
+        results = list(pool.run([4096, 1, 8192, 2]))
+    assert results == [
+        (4096, WorkerFailure("worker died: out of memory (the limit is 1024 MiB)")),
+        (1, 1 << 20),
+        (8192, WorkerFailure("worker died: out of memory (the limit is 1024 MiB)")),
+        (2, 2 << 20),
+    ]

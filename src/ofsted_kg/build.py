@@ -570,12 +570,11 @@ def _changed_since_read(task: FileTask) -> bool:
 
 
 def _prepare_for_workers(base: str) -> None:
-    """Compute once, before the pool starts, what every report needs: the ontology's OWL-RL
-    closure (owlrl: about 0.6 s) and pyshacl's view of the shapes.
+    """Compute once, before the first worker is forked, what every report needs: the ontology's
+    OWL-RL closure (owlrl: about 0.6 s) and pyshacl's view of the shapes.
 
-    Workers forked from this process (the default on Linux) inherit them instead of each
-    computing them again, most of a second per worker (measured); under other start methods
-    each worker computes them on first use, as before.
+    Workers (forked from this process, build_workers.py) inherit them instead of each computing
+    them again, most of a second per worker (measured), a replaced worker too.
     """
     tbox_rules(base)
     validate_graph(Graph(), base)
