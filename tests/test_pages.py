@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -288,6 +289,36 @@ def test_downloads(site) -> None:
     status, headers, body = get(server, "/queries/inspection-summary?format=csv")
     assert status == 200 and body.startswith(b"source_file,")
     assert get(server, "/download/graph.exe")[0] == 404
+
+
+def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:
+    """Somerset's PDFs printed "risk-" / "reduction" and "decision-" / "making" across line breaks,
+    which their text layers give as U+FFFE, a character XML 1.0 forbids: every RDF/XML page of an
+    inspection and its recommendations, and the named query's SPARQL XML, must parse."""
+    server, _ = site
+    status, _, body = get(server, "/queries/recommendations-search?format=xml")
+    assert status == 200
+    literals = [
+        element.text or ""
+        for element in ET.fromstring(body).iter("{http://www.w3.org/2005/sparql-results#}literal")
+    ]
+    assert any("risk-reduction" in text for text in literals)
+    assert any("decision-making" in text for text in literals)
+    sparql = (
+        f"SELECT DISTINCT ?r WHERE {{ {{ ?r a <{uris.term('Inspection')}> }} UNION "
+        f"{{ ?i <{uris.term('hasRecommendation')}> ?r }} }}"
+    )
+    status, _, body = server.request(
+        "GET",
+        "/sparql?query=" + quote(sparql),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    resources = [row["r"]["value"] for row in json.loads(body)["results"]["bindings"]]
+    assert len(resources) > 50
+    for resource in resources:
+        status, _, body = get(server, doc_path(resource), "application/rdf+xml")
+        assert status == 200, resource
+        ET.fromstring(body)
 
 
 # ------------------------------------------------------------------ in a browser

@@ -10,6 +10,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .build_workers import (
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT,
+    MEMORY_LIMIT_ENV,
+    TIME_LIMIT_ENV,
+    WorkerLimits,
+)
 from .extract import extract, iter_report_files
 from .gold import compare
 
@@ -66,16 +73,28 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
     from .store import StoreError, open_store
 
+    try:
+        limits = WorkerLimits.from_env(args.memory_limit, args.time_limit)
+    except ValueError as exc:
+        print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 2
     store = open_store(args.store)
     try:
-        stats = build(args.sources, store, base=args.base, prune=args.prune, workers=args.workers)
+        stats = build(
+            args.sources,
+            store,
+            base=args.base,
+            prune=args.prune,
+            workers=args.workers,
+            limits=limits,
+        )
     except StoreError:
         with contextlib.suppress(StoreError):  # report the write error, not a second flush error
             store.close()
         raise
     store.close()
     print(stats.summary(), file=sys.stderr)
-    return 0
+    return 1 if stats.refused else 0  # like `extract`: every other file is built all the same
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -228,6 +247,20 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(p)
     p.add_argument("--prune", action="store_true", help="drop graphs of files no longer given")
     p.add_argument("--workers", type=int, default=2, help="extraction processes (default 2)")
+    p.add_argument(
+        "--memory-limit",
+        type=int,
+        metavar="MIB",
+        help=f"address space of each worker; a file that needs more is refused "
+        f"(default ${MEMORY_LIMIT_ENV} or {DEFAULT_MEMORY_LIMIT_MB})",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help=f"time for one file; a file that takes longer is refused "
+        f"(default ${TIME_LIMIT_ENV} or {DEFAULT_TIME_LIMIT:g})",
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("validate", help="SHACL-validate the whole store")

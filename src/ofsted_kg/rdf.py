@@ -216,6 +216,8 @@ class ReportGraphBuilder:
                 self.add(node, PROV.hadRole, self.uris.concept(scheme, mention.role))
                 if mention.organisation:
                     self.add(node, self.T("organisationAsPrinted"), Literal(mention.organisation))
+                if mention.role_as_printed:
+                    self.add(node, self.T("roleAsPrinted"), Literal(mention.role_as_printed))
                 if scheme == "OFFICIAL_ROLES" and authority and mention.role != "other":
                     post = self.uris.post(authority.urn, mention.role)
                     self.add(node, self.T("post"), post)

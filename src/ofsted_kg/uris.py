@@ -150,8 +150,10 @@ class Uris:
     def inferred_graph(self, graph: URIRef) -> URIRef:
         return URIRef(f"{graph}/inferred")
 
-    def manifest_entry(self, file_name: str) -> URIRef:
-        return URIRef(f"{self.base}doc/source-file/{quote(file_name, safe='')}")
+    def manifest_entry(self, key: str) -> URIRef:
+        """The build's record of one source file, by its key (`sources.source_key`: the path
+        relative to the source given, valid Unicode whatever the file's name)."""
+        return URIRef(f"{self.base}doc/source-file/{quote(key, safe='')}")
 
     # Vocabulary
     def term(self, name: str) -> URIRef:

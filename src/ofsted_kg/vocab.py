@@ -73,7 +73,10 @@ INSPECTOR_ROLES: dict[str, str] = {
     "deputy_lead_inspector": "Deputy lead inspector",
     "team_inspector": "Team inspector",
     "shadow_inspector": "Shadow inspector",
+    "supernumerary_inspector": "Supernumerary inspector",
     "senior_data_analyst": "Senior data analyst",
+    "shadow_senior_data_analyst": "Shadow senior data analyst",
+    "senior_analytical_officer": "Senior analytical officer",
     "quality_assurance_manager": "Quality assurance manager",
     "inspector": "Inspector",
 }

@@ -43,12 +43,13 @@ def query_files() -> list[Traversable]:
 
 def fingerprint() -> str:
     """A hash of the resources that shape a built graph: the ontology and vocabulary files, the
-    shapes and the reference data (the queries only read the graph, so they are left out)."""
+    shapes and the package's data files (reference data, the given names extraction reads). The
+    queries only read the graph, so they are left out."""
     digest = hashlib.sha256()
     for group, items in (
         (ONTOLOGY, files_in(folder(ONTOLOGY), ".ttl")),
         (SHAPES, shape_files()),
-        ("data", files_in(files("ofsted_kg") / "data", ".csv")),
+        ("data", files_in(files("ofsted_kg") / "data", "")),
     ):
         for item in items:
             digest.update(f"{group}/{item.name}\n".encode())

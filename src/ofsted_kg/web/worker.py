@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term
+from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term, xml_checked
 from .pool import QueryError, QueryJob
 
 
@@ -80,7 +80,7 @@ def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]
             f"the result is larger than this server's limit of {max_bytes} bytes; "
             "add LIMIT/OFFSET to fetch it in pages",
         ) from None
-    return b"".join(buffer.parts), fmt.media_type
+    return xml_checked(b"".join(buffer.parts), fmt), fmt.media_type
 
 
 def serve(conn: Connection, path: Path, max_bytes: int) -> None:
