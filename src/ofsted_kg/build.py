@@ -24,6 +24,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .clean import clean_document
 from .extract import extract_document, invalid_report, iter_report_files
+from .identity import ReviewedDecisions
 from .ontology import ONTOLOGY_DIR, SHAPES_DIR, ontology_graph
 from .rdf import (
     PageTexts,
@@ -356,19 +357,26 @@ class Builder:
             self.stats.removed.append(name)
             self.log(f"removed {name}")
 
-    def relink(self, manifest: dict[str, ManifestEntry]) -> None:
-        """Recompute the linking graph when the set of report graphs changed since it was made."""
+    def relink(
+        self, manifest: dict[str, ManifestEntry], reviewed: ReviewedDecisions | None = None
+    ) -> None:
+        """Recompute the linking graph when the set of report graphs, or the reviewed identity
+        decisions, changed since it was made."""
         from .linking import link  # the linking step reads the report graphs from the store
 
+        reviewed = reviewed or ReviewedDecisions()
         fingerprint = hashlib.sha256(
             json.dumps(
-                sorted((e.name, e.sha256, e.version, e.graph or "") for e in manifest.values())
+                [
+                    sorted((e.name, e.sha256, e.version, e.graph or "") for e in manifest.values()),
+                    reviewed.fingerprint(),
+                ]
             ).encode()
         ).hexdigest()[:16]
         graph = str(self.uris.graph("linking"))
         if read_fingerprints(self.store, self.uris).get(graph) == fingerprint:
             return
-        linking = link(self.store, self.uris)
+        linking = link(self.store, self.uris, reviewed)
         inferred = infer(linking, self.uris.base)
         # Asserted triples only: inferred range types would make targets of nodes described elsewhere.
         result = validate_graph(linking, self.uris.base)
@@ -407,8 +415,10 @@ def build(
     workers: int = 2,
     extractor: Extractor = extract_file,
     log: Log = _stderr,
+    reviewed: ReviewedDecisions | None = None,
 ) -> BuildStats:
-    """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal."""
+    """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal.
+    `reviewed` identity decisions override the linking rules (identity.read_decisions)."""
     started = time.perf_counter()
     uris = Uris(base)
     builder = Builder(store, uris, log)
@@ -452,7 +462,7 @@ def build(
 
     if prune:
         builder.prune({p.name for p in files}, manifest)
-    builder.relink(manifest)
+    builder.relink(manifest, reviewed)
     stats.seconds = time.perf_counter() - started
     return stats
 
