@@ -9,6 +9,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, SKOS
 from test_graph_linking import letter, persons
+from web_server import running_server
 
 from ofsted_kg.cli import main
 from ofsted_kg.identity import (
@@ -23,6 +24,7 @@ from ofsted_kg.rdf import report_graph
 from ofsted_kg.records import Report
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
+from ofsted_kg.web import WebConfig
 
 U = Uris()
 
@@ -249,3 +251,25 @@ def test_two_documents_of_one_inspection_may_print_one_name_two_ways(tmp_path: P
     )
     people = persons(link(store, U))
     assert {"jo-warburton-inspector", "joanna-warburton-inspector"} in people.values()
+
+
+def test_the_person_page_says_also_printed_as_and_why(tmp_path: Path) -> None:
+    store = store_of(
+        tmp_path,
+        [
+            letter(1, "Somerset", "2016-01-11", ["Stella Elliott", "Karen Wareing"]),
+            letter(2, "Barnsley", "2017-03-06", ["Stella Elliot", "Karen Wareing"]),
+            letter(3, "Bradford", "2018-05-14", ["Stella Elliott", "Tom Pye"]),
+        ],
+    )
+    graph = link(store, U)
+    store.replace_graph(str(U.graph("linking")), graph.serialize(format="nt", encoding="utf-8"))
+    with running_server(store, WebConfig(query_workers=1, query_timeout=30)) as server:
+        status, _, body = server.request(
+            "GET", "/doc/person/stella-elliott", headers={"Accept": "text/html"}
+        )
+    assert status == 200
+    html = body.decode()
+    assert "Also printed as Stella Elliot." in html
+    assert "“Stella Elliot” (variant with evidence): one-letter misprint:" in html
+    assert "both worked with Karen Wareing" in html
