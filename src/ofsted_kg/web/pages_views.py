@@ -364,7 +364,7 @@ def _recommendation_groups(topic: str) -> list[dict]:
 def inspection_view(topic: str) -> dict:
     this = inspections_where(f"VALUES ?i {{ {iri(topic)} }}")
     team = select(
-        f"""SELECT ?m ?name ?role ?person ?org WHERE {{
+        f"""SELECT DISTINCT ?m ?name ?role ?person ?org WHERE {{
               {iri(topic)} prov:qualifiedAssociation ?m . ?m ofsted:nameAsPrinted ?name ;
               prov:hadRole ?role . OPTIONAL {{ ?m prov:agent ?person }}
               OPTIONAL {{ ?m ofsted:organisationAsPrinted ?org }} }} ORDER BY ?m"""
