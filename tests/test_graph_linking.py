@@ -32,14 +32,19 @@ def letter(n: int, authority: str, start: str, inspectors: list[str], officials=
     )
 
 
-def linked(tmp_path: Path, reports: list[Report]):
+def store_of(tmp_path: Path, reports: list[Report]) -> EmbeddedStore:
+    """A real store holding the reports' graphs, as the build writes them."""
     store = EmbeddedStore(tmp_path / "store")
     for report in reports:
         graph = report_graph(report, U)
         store.replace_graph(
             str(U.report_graph(report.sha256)), graph.serialize(format="nt", encoding="utf-8")
         )
-    return link(store, U)
+    return store
+
+
+def linked(tmp_path: Path, reports: list[Report]):
+    return link(store_of(tmp_path, reports), U)
 
 
 def persons(graph) -> dict[str, set[str]]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS_DIR
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, SKOS
-from test_graph_linking import letter, persons
+from test_graph_linking import letter, persons, store_of
 from web_server import running_server
 
+from ofsted_kg.build import build
 from ofsted_kg.cli import main
 from ofsted_kg.identity import (
     DecisionsError,
@@ -20,23 +22,11 @@ from ofsted_kg.identity import (
     variant_kind,
 )
 from ofsted_kg.linking import link, unresolved_people
-from ofsted_kg.rdf import report_graph
-from ofsted_kg.records import Report
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.web import WebConfig
 
 U = Uris()
-
-
-def store_of(tmp_path: Path, reports: list[Report]) -> EmbeddedStore:
-    store = EmbeddedStore(tmp_path / "store")
-    for report in reports:
-        graph = report_graph(report, U)
-        store.replace_graph(
-            str(U.report_graph(report.sha256)), graph.serialize(format="nt", encoding="utf-8")
-        )
-    return store
 
 
 def test_role_words_and_titles_are_not_part_of_the_name_matched() -> None:
@@ -273,3 +263,32 @@ def test_the_person_page_says_also_printed_as_and_why(tmp_path: Path) -> None:
     assert "Also printed as Stella Elliot." in html
     assert "“Stella Elliot” (variant with evidence): one-letter misprint:" in html
     assert "both worked with Karen Wareing" in html
+
+
+def test_a_missing_decisions_file_is_one_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nowhere.csv"
+    code = main(
+        ["build", str(SEEDS_DIR), "--store", str(tmp_path / "s"), "--decisions", str(missing)]
+    )
+    assert code == 2
+    assert (
+        capsys.readouterr().err == f"ofsted-kg: {missing}: cannot read: No such file or directory\n"
+    )
+    assert not (tmp_path / "s").exists()  # nothing built with decisions that could not be read
+
+
+def test_a_changed_decisions_file_relinks(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    quiet = {"log": lambda _: None, "workers": 1}
+    assert build([SEEDS_DIR], store, **quiet).linked
+    assert not build([SEEDS_DIR], store, **quiet).linked  # nothing changed
+    decisions = tmp_path / "identity-decisions.csv"
+    decisions.write_text(
+        "name_a,name_b,decision,reason\nEmmy Tomsett,Emmy Tomset,different,two people\n",
+        encoding="utf-8",
+    )
+    reviewed = read_decisions(decisions)
+    assert build([SEEDS_DIR], store, reviewed=reviewed, **quiet).linked
+    assert not build([SEEDS_DIR], store, reviewed=reviewed, **quiet).linked
