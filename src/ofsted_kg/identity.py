@@ -114,23 +114,20 @@ _ROLE_WORDS = frozenset(
 _MISPRINT_MIN_LENGTH = 5
 
 
-def name_key(name: str) -> str:
-    """Normalised name: titles and role words removed, then case, accents and punctuation
-    ignored ('Margaret Burke Designated' and 'margaret  burke' -> 'margaret-burke')."""
-    tokens = slug(clean_person_name(name)).split("-")
-    while len(tokens) > 2 and tokens[-1] in _ROLE_WORDS:
-        tokens.pop()
-    while len(tokens) > 2 and tokens[0] in _ROLE_WORDS:
-        tokens.pop(0)
-    return "-".join(tokens)
-
-
 def display_form(name: str) -> str:
-    """The printed name without titles and trailing role words, for labels."""
+    """The printed name without titles, and without role words at either end, for labels."""
     words = clean_person_name(name).split()
     while len(words) > 2 and words[-1].strip(".,").lower() in _ROLE_WORDS:
         words.pop()
+    while len(words) > 2 and words[0].strip(".,").lower() in _ROLE_WORDS:
+        words.pop(0)
     return " ".join(words)
+
+
+def name_key(name: str) -> str:
+    """Normalised name: titles and role words removed, then case, accents and punctuation
+    ignored ('Margaret Burke Designated' and 'margaret  burke' -> 'margaret-burke')."""
+    return slug(display_form(name))
 
 
 def without_middle_initials(key: str) -> str:
@@ -378,21 +375,20 @@ class Resolver:
     def members(self, root: str) -> list[str]:
         return [k for k in self.groups if self.root(k) == root]
 
-    def _conflict(self, a: str, b: str) -> str | None:
-        """Why the persons of a and b can never be one: printed in one document, or reviewed.
-        (Two documents of one inspection, a text copy and the PDF, may print one name two ways.)"""
+    def _never_one(self, a: str, b: str) -> bool:
+        """The persons of a and b can never be one: printed in one document, or reviewed as
+        different. (Two documents of one inspection, a text copy and the PDF, may print one name
+        two ways: the rule is per document, not per inspection.)"""
         members_a, members_b = self.members(self.root(a)), self.members(self.root(b))
-        shared = set().union(*(self.groups[k].documents for k in members_a)) & set().union(
-            *(self.groups[k].documents for k in members_b)
+        documents_a = set().union(*(self.groups[k].documents for k in members_a))
+        documents_b = set().union(*(self.groups[k].documents for k in members_b))
+        if documents_a & documents_b:
+            return True
+        return any(
+            (verdict := self.reviewed.about(x, y)) is not None and verdict[0] == "different"
+            for x in members_a
+            for y in members_b
         )
-        if shared:
-            return f"both printed in {min(shared)}"
-        for x in members_a:
-            for y in members_b:
-                verdict = self.reviewed.about(x, y)
-                if verdict and verdict[0] == "different":
-                    return f"reviewed as different: {verdict[1]}"
-        return None
 
     def _merge(self, a: str, b: str, rule: str, evidence: str) -> None:
         """Join the persons of a and b; the one printed more often keeps its name (ties as in
@@ -469,7 +465,7 @@ class Resolver:
             for a, b, kind in near:
                 if (kind == "middle initial") != (step == "middle initial"):
                     continue
-                if self.root(a) == self.root(b) or self._conflict(a, b):
+                if self.root(a) == self.root(b) or self._never_one(a, b):
                     continue  # one person already, or never one person
                 if kind == "middle initial":
                     self._merge(a, b, "same_name", "printed with and without a middle initial")
@@ -489,7 +485,7 @@ class Resolver:
                 "not enough evidence",
             )
             for a, b, kind, facts in unsettled
-            if self.root(a) != self.root(b) and not self._conflict(a, b)
+            if self.root(a) != self.root(b) and not self._never_one(a, b)
         ]
 
     def persons(self) -> dict[str, list[str]]:
