@@ -434,10 +434,10 @@ class Resolver:
             facts.append(f"both worked with {names}")
         # Officials are matched within one authority: sharing it is no evidence.
         authorities = ga.authorities & gb.authorities if self.authorities_count else set()
-        if authorities:
-            facts.append(
-                f"both inspected {len(authorities)} same authorit{'y' if len(authorities) == 1 else 'ies'}"
-            )
+        if len(authorities) == 1:
+            facts.append("both inspected the same authority")
+        elif authorities:
+            facts.append(f"both inspected {len(authorities)} same authorities")
         years_a, years_b = ga.years, gb.years
         # Years that overlap or adjoin: a name printed in 2015 and in 2016-2019 is one career.
         overlap = bool(years_a and years_b) and (

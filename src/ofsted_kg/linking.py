@@ -2,7 +2,7 @@
 
 - Person mentions -> persons, by the rules of identity.py. Inspectors are Ofsted staff, so one
   name is one person across all reports; variants (a middle initial, a diminutive, a one-letter
-  misprint) join it only with evidence, never two names of one team, and a reviewed decisions
+  misprint) join it only with evidence, never two names printed in one document, and a reviewed decisions
   file overrides the rules. Each merge is recorded on the person as an `ofsted:IdentityDecision`
   (rule, the name merged, the evidence in words); every printed form is a skos:altLabel.
   Officials are matched the same way within their own authority only, and hold its posts.
@@ -167,7 +167,8 @@ class Linker:
                 )
                 for key, group in by_key.items()
             }
-            label = f"officials of {scope}" if scope else "inspectors"
+            urn = scope.rsplit("/", 1)[-1]
+            label = f"officials of local authority {urn}" if scope else "inspectors"
             resolver = Resolver(groups, self.reviewed, label, authorities_count=not scope)
             resolver.resolve()
             resolved.append((resolver, dict(by_key)))
@@ -189,16 +190,17 @@ class Linker:
                 for decision in resolver.decisions:
                     if decision.into in keys:
                         rules.add(decision.rule)
-                        self._decision(person, resolver, decision)
+                        self._decision(person, display, resolver, decision)
                 self._person(person, display, group, sorted(rules))
 
-    def _decision(self, person: URIRef, resolver: Resolver, decision: Decision) -> None:
+    def _decision(
+        self, person: URIRef, display: str, resolver: Resolver, decision: Decision
+    ) -> None:
         merged = resolver.groups[decision.merged].label()
-        kept = resolver.groups[decision.into].label()
         node = self.uris.identity_decision(person, merged)
         self.add(person, self.T("identityDecision"), node)
         self.add(node, RDF.type, self.T("IdentityDecision"))
-        self.add(node, RDFS.label, Literal(f"'{merged}' is '{kept}'", lang="en"))
+        self.add(node, RDFS.label, Literal(f"'{merged}' is {display}", lang="en"))
         self.add(node, self.T("decisionRule"), self.uris.concept("IDENTITY_RULES", decision.rule))
         self.add(node, self.T("mergedName"), Literal(merged))
         self.add(node, self.T("identityEvidence"), Literal(decision.evidence))
