@@ -32,6 +32,7 @@ from rdflib import Graph, Literal, URIRef
 from .build_workers import WorkerFailure, WorkerLimits, WorkerPool
 from .clean import clean_document
 from .extract import extract_document, invalid_report
+from .identity import ReviewedDecisions
 from .ontology import ontology_graph
 from .rdf import (
     PageTexts,
@@ -418,19 +419,26 @@ class Builder:
             self.stats.removed.append(key)
             self.log(f"removed {printable_name(key)}")
 
-    def relink(self, manifest: dict[str, ManifestEntry]) -> None:
-        """Recompute the linking graph when the set of report graphs changed since it was made."""
+    def relink(
+        self, manifest: dict[str, ManifestEntry], reviewed: ReviewedDecisions | None = None
+    ) -> None:
+        """Recompute the linking graph when the set of report graphs, or the reviewed identity
+        decisions, changed since it was made."""
         from .linking import link  # the linking step reads the report graphs from the store
 
+        reviewed = reviewed or ReviewedDecisions()
         fingerprint = hashlib.sha256(
             json.dumps(
-                sorted((e.key, e.sha256, e.version, e.graph or "") for e in manifest.values())
+                [
+                    sorted((e.key, e.sha256, e.version, e.graph or "") for e in manifest.values()),
+                    reviewed.fingerprint(),
+                ]
             ).encode()
         ).hexdigest()[:16]
         graph = str(self.uris.graph("linking"))
         if read_fingerprints(self.store, self.uris).get(graph) == fingerprint:
             return
-        linking = link(self.store, self.uris)
+        linking = link(self.store, self.uris, reviewed)
         inferred = infer(linking, self.uris.base)
         # Asserted triples only: inferred range types would make targets of nodes described elsewhere.
         result = validate_graph(linking, self.uris.base)
@@ -470,10 +478,12 @@ def build(
     extractor: Extractor = extract_read_document,
     limits: WorkerLimits | None = None,
     log: Log = _stderr,
+    reviewed: ReviewedDecisions | None = None,
 ) -> BuildStats:
     """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal.
 
-    `limits`: each worker's memory and time limits (default: WorkerLimits.from_env())."""
+    `limits`: each worker's memory and time limits (default: WorkerLimits.from_env()).
+    `reviewed` identity decisions override the linking rules (identity.read_decisions)."""
     started = time.perf_counter()
     limits = limits or WorkerLimits.from_env()
     uris = Uris(base)
@@ -521,7 +531,7 @@ def build(
 
     if prune:
         builder.prune({source.key for source in files}, manifest)
-    builder.relink(manifest)
+    builder.relink(manifest, reviewed)
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -212,7 +212,11 @@ def json_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
 
 def render_table(data: bytes) -> str:
     """SPARQL JSON results as an aligned plain-text table."""
-    columns, rows = json_rows(data)
+    return table_text(*json_rows(data))
+
+
+def table_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """Rows as an aligned plain-text table, with the row count."""
     cells = [columns] + [[row.get(c, "") for c in columns] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
