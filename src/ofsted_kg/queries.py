@@ -107,14 +107,12 @@ def parse_query_file(path: Path, uris: Uris | None = None) -> NamedQuery:
             )
         else:
             fields[key] = value
-    if "title" not in fields:
-        raise ValueError(f"{path.name}: the header has no '# title:'")
     if params and not _OUTER_WHERE.search(text):
         raise ValueError(f"{path.name}: a query with parameters needs an explicit WHERE {{")
     columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
     return NamedQuery(
         name=path.stem,
-        title=fields["title"],
+        title=fields.get("title", path.stem),  # a hand-written query file needs no header
         description=fields.get("description", ""),
         parameters=tuple(params),
         columns=columns,
