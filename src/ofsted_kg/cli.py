@@ -206,8 +206,14 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except KeyError:
         print(f"ofsted-kg: no named query {args.query!r}", file=sys.stderr)
         return 2
-    except QueryParameterError as exc:
+    except (QueryParameterError, ValueError) as exc:  # a bad header or parameter in a .rq file
         print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"ofsted-kg: cannot read {args.query}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except SyntaxError as exc:  # the store's SPARQL parser
+        print(f"ofsted-kg: {args.query}: SPARQL syntax error: {exc}", file=sys.stderr)
         return 2
     sys.stdout.buffer.write(data)
     return 0

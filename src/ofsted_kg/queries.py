@@ -109,14 +109,13 @@ def parse_query_file(path: Traversable, uris: Uris | None = None) -> NamedQuery:
             )
         else:
             fields[key] = value
-    if "title" not in fields:
-        raise ValueError(f"{path.name}: the header has no '# title:'")
     if params and not _OUTER_WHERE.search(text):
         raise ValueError(f"{path.name}: a query with parameters needs an explicit WHERE {{")
     columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
+    name = Path(path.name).stem
     return NamedQuery(
-        name=Path(path.name).stem,
-        title=fields["title"],
+        name=name,
+        title=fields.get("title", name),  # a hand-written query file needs no header
         description=fields.get("description", ""),
         parameters=tuple(params),
         columns=columns,
