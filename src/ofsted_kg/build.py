@@ -408,7 +408,26 @@ def build(
     extractor: Extractor = extract_file,
     log: Log = _stderr,
 ) -> BuildStats:
-    """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal."""
+    """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal.
+
+    Readers of the store see the build whole, when it ends (`Store.writing`); a build stopped
+    before that leaves its finished files where the next build resumes from."""
+    with store.writing():
+        return _build(
+            sources, store, base=base, prune=prune, workers=workers, extractor=extractor, log=log
+        )
+
+
+def _build(
+    sources: Sequence[str | Path],
+    store: Store,
+    *,
+    base: str | None,
+    prune: bool,
+    workers: int,
+    extractor: Extractor,
+    log: Log,
+) -> BuildStats:
     started = time.perf_counter()
     uris = Uris(base)
     builder = Builder(store, uris, log)

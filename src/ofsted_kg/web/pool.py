@@ -10,9 +10,9 @@ use the shared workers only, and at most `max_waiting` of them wait for one (mor
 once, so a flood cannot hold every request thread); the site's own queries (pages, named
 queries, descriptions) also have `reserved` workers that ad-hoc queries never take.
 
-A read-only RocksDB handle sees the store as it was when opened, so a worker reopens the store
-when it has changed: after a write through this server (a generation number sent with each job)
-or by another process such as `ofsted-kg build` (the store folder's modification times).
+Workers read the store's live generation (store/generations.py): before each query a worker
+checks which generation is live and opens it if a writer (this server, or `ofsted-kg build` in
+another process) has published a new one since, so every write is visible to the next query.
 """
 
 from __future__ import annotations
