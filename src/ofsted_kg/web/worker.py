@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..export import write_dataset
 from ..store.base import StoreError
 from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term
 from ..store.generations import Layout, LiveReader
-from .pool import QueryError, QueryJob
+from .pool import DownloadJob, QueryError, QueryJob
 
 
 class _ResultTooLarge(Exception):
@@ -81,6 +82,40 @@ def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]
 IDLE_CHECK_SECONDS = 1.0
 
 
+class _ChunkSender:
+    """A write target that passes the output on to the server in chunks as it is written; sending
+    waits while the server is behind, so the worker never holds more than a chunk."""
+
+    CHUNK_BYTES = 256 * 1024
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        self.size += len(data)
+        if self.size >= self.CHUNK_BYTES:
+            self.send()
+        return len(data)
+
+    def flush(self) -> None:
+        pass  # chunks are sent when full, and the rest at the end
+
+    def send(self) -> None:
+        if self.parts:
+            self.conn.send(("chunk", b"".join(self.parts)))
+        self.parts, self.size = [], 0
+
+
+def send_download(store: ox.Store, job: DownloadJob, conn: Connection) -> None:
+    sender = _ChunkSender(conn)
+    write_dataset(store, job.fmt, sender, job.prefixes)  # type: ignore[arg-type]
+    sender.send()
+    conn.send(("ok", b"", ""))
+
+
 def serve(conn: Connection, path: Path, max_bytes: int) -> None:
     reader = LiveReader(Layout(path))  # the live generation, checked before every query
     while True:
@@ -92,7 +127,10 @@ def serve(conn: Connection, path: Path, max_bytes: int) -> None:
             return
         try:
             with reader.using() as store:
-                conn.send(("ok", *execute(store, job, max_bytes)))
+                if isinstance(job, DownloadJob):
+                    send_download(store, job, conn)
+                else:
+                    conn.send(("ok", *execute(store, job, max_bytes)))
         except QueryError as exc:
             conn.send(("error", exc.status, exc.message))
         except SyntaxError as exc:
