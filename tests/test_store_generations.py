@@ -124,7 +124,7 @@ def test_a_store_of_the_previous_layout_that_cannot_be_converted_is_refused(
     with tmpfs(tmp_path / "disk", "size=16m") as disk:
         _previous_layout_store(disk / "store")
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
-        with pytest.raises(StoreError, match="cannot open store at .*store"):
+        with pytest.raises(StoreError, match="cannot open store at .*store: it has the previous"):
             EmbeddedStore(disk / "store", read_only=True)
 
 

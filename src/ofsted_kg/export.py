@@ -54,8 +54,9 @@ def write_dataset(
     store: ox.Store, fmt: str, out: BinaryIO, prefixes: Mapping[str, str] | None = None
 ) -> None:
     """Write the dataset of `store` to `out` in `fmt` as the store yields it, holding none of it:
-    quad formats are the store's dump; triple formats the union of the named graphs, a triple in
-    several graphs written once (the store's CONSTRUCT drops repeats)."""
+    quad formats are the store's dump; triple formats the union of the named graphs, as the store's
+    CONSTRUCT yields it (repeats dropped while it remembers them: up to about a million triples;
+    a repeat beyond that says the same graph again)."""
     options = {"prefixes": dict(prefixes)} if prefixes and fmt in {"turtle", "trig"} else {}
     if fmt in QUAD_FORMATS:
         store.dump(out, format=FORMATS[fmt], **options)

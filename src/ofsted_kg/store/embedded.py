@@ -81,6 +81,11 @@ class EmbeddedStore(Store):
             elif self._layout.live() is None:
                 raise StoreError(f"cannot open store at {path}: no store there")
         except OSError as exc:
+            if self._layout.is_previous_layout():
+                raise StoreError(
+                    f"cannot open store at {path}: it has the previous layout (one database in "
+                    f"the folder) and converting it to generations failed: {exc}"
+                ) from None
             raise StoreError(f"cannot open store at {path}: {exc}") from None
 
     @contextmanager

@@ -138,8 +138,12 @@ class Layout:
 
     def sweep(self) -> None:
         """Delete what no one needs: generations neither live nor held, half-made checkpoints,
-        leftovers of interrupted deletions. Called by the writer, under writer.lock."""
+        leftovers of interrupted deletions or conversions. Called by the writer, under
+        writer.lock."""
         live = self.live()
+        self.remove_previous_layout_files()  # the data is in a generation once `live` exists
+        for entry in self.root.glob(f"{LIVE}.*.tmp"):
+            entry.unlink(missing_ok=True)  # a pointer being written when its writer was killed
         for entry in self.generations.iterdir():
             name = entry.name
             if NUMBERED.match(name) and name != live:
