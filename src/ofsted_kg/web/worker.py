@@ -1,8 +1,9 @@
 """One query worker process: `python -m ofsted_kg.web.worker FD STORE MAX_BYTES`.
 
 It holds the store's live generation open read-only (moving on when a writer publishes a new
-one) and answers QueryJobs received on the connection FD with
-("ok", body, media type) or ("error", status, message). Started and killed by pool.QueryPool; a
+one) and answers QueryJobs received on the connection FD with ("ok", body, media type) or
+("error", status, message); a DownloadJob with ("chunk", bytes) messages, then ("ok", b"", "")
+or an error. Started and killed by pool.QueryPool; a
 separate interpreter (not fork) because the server has threads and an open RocksDB handle.
 """
 
