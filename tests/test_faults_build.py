@@ -48,6 +48,18 @@ def run_build(sources: Path, store: Path) -> subprocess.CompletedProcess:
     )
 
 
+def start_build(sources: Path, store: Path) -> subprocess.Popen:
+    """A build to kill: its stderr lines tell how far it got."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ofsted_kg", "build", str(sources), "--store", str(store)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the extraction workers die with it
+    )
+
+
 @dataclass
 class StoreState:
     counts: dict[str, int]  # named graph -> triples
@@ -143,14 +155,7 @@ def test_killed_builds_leave_each_file_before_or_after(sources, clean, tmp_path)
     rng = random.Random(SEED)
     interrupted = 0
     for _ in range(KILLS):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ofsted_kg", "build", str(sources), "--store", str(store)],
-            env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # its own process group: the extraction workers die with it
-        )
+        process = start_build(sources, store)
         # A random point: after a random number of files written (0 = while the static graphs
         # or the first file are written), plus a random fraction of the next file's time. Few
         # files a kill, so that later builds (which skip what is written) still have work left
@@ -201,14 +206,7 @@ def test_a_build_killed_at_the_generation_switch_is_seen_whole_or_not_at_all(
     for attempt in range(3):
         store = tmp_path / f"store-{attempt}"
         shutil.copytree(before_store, store)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ofsted_kg", "build", str(sources), "--store", str(store)],
-            env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
+        process = start_build(sources, store)
         for line in process.stderr:
             if line.startswith("linked:"):  # the last step before the build is published
                 break
