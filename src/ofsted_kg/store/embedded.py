@@ -130,6 +130,7 @@ class EmbeddedStore(Store):
                     self._writer = Writer(self._layout, for_build=False, wait=WRITE_WAIT_SECONDS)
                 apply(self._writer.store)
                 self._writer.publish()
+                self._reader.let_go_stale()  # this process's own handle on what it replaced
             except OSError as exc:
                 # A full disk or a read-only location fails the write; the update is one
                 # transaction, unpublished, so the store keeps its previous state.
