@@ -4,6 +4,7 @@ its writer, see each write whole, and old generations go once no reader holds th
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -57,6 +58,19 @@ def test_a_reader_keeps_its_generation_whole_while_writes_are_published(tmp_path
         assert first in directories(path) and len(directories(path)) == 3
     assert triples(reader) == 4
     assert first not in directories(path)  # let go, and deleted, when its use ended
+
+
+def test_a_writer_never_keeps_the_store_from_a_build(tmp_path: Path) -> None:
+    """Idle after a write, or after a refused one, a writing process lets go of writer.lock
+    within WRITER_IDLE_SECONDS; a build waiting meanwhile then gets it."""
+    path = tmp_path / "store"
+    store = EmbeddedStore(path)
+    store.update(insert(1))
+    with pytest.raises(SyntaxError):
+        store.update("INSERT DATA { nonsense")
+    started = time.monotonic()
+    Writer(Layout(path), for_build=True).close()  # blocks until the lock is free
+    assert time.monotonic() - started < embedded.WRITER_IDLE_SECONDS + 1
 
 
 def test_a_build_is_published_whole_and_only_at_its_end(tmp_path: Path) -> None:

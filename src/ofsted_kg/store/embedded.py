@@ -25,9 +25,12 @@ from .generations import Layout, LiveReader, Writer, ensure_live
 
 # A write outside a build waits this long for another writer (a build) before giving up (a
 # server answers 503), and keeps the working copy open this long after its last write, so that
-# a burst of writes does not reopen it each time while a waiting build is not held up for long.
+# a burst of writes does not reopen it each time while a waiting build is not held up for long;
+# and never longer than WRITER_HOLD_SECONDS in all, so that a steady stream of writes cannot
+# keep a build waiting.
 WRITE_WAIT_SECONDS = 10.0
 WRITER_IDLE_SECONDS = 1.0
+WRITER_HOLD_SECONDS = 5.0
 
 # Media types pyoxigraph serialises query results and graphs to.
 RESULT_FORMATS = {
@@ -74,6 +77,7 @@ class EmbeddedStore(Store):
         self._writer: Writer | None = None
         self._in_build = False
         self._last_write = 0.0
+        self._writer_since = 0.0
         self._lock = threading.RLock()  # one writing thread at a time in this process
         try:
             if self._layout.live() is None and (not read_only or self._layout.is_previous_layout()):
@@ -128,18 +132,24 @@ class EmbeddedStore(Store):
                     return
                 if self._writer is None:
                     self._writer = Writer(self._layout, for_build=False, wait=WRITE_WAIT_SECONDS)
+                    self._writer_since = time.monotonic()
                 apply(self._writer.store)
                 self._writer.publish()
                 self._reader.let_go_stale()  # this process's own handle on what it replaced
+                if time.monotonic() - self._writer_since >= WRITER_HOLD_SECONDS:
+                    self._close_writer()  # let a waiting build have its turn
             except OSError as exc:
                 # A full disk or a read-only location fails the write; the update is one
                 # transaction, unpublished, so the store keeps its previous state.
                 self._close_writer()
                 raise StoreError(f"cannot write to the store at {self.path}: {exc}") from None
-            self._last_write = time.monotonic()
-            timer = threading.Timer(WRITER_IDLE_SECONDS, self._close_idle_writer)
-            timer.daemon = True
-            timer.start()
+            finally:
+                if self._writer is not None and not self._in_build:
+                    # Also after a refused update (a syntax error): the lock is never kept idle.
+                    self._last_write = time.monotonic()
+                    timer = threading.Timer(WRITER_IDLE_SECONDS, self._close_idle_writer)
+                    timer.daemon = True
+                    timer.start()
 
     def _close_idle_writer(self) -> None:
         with self._lock:
