@@ -123,10 +123,9 @@ class Layout:
                 return False
             folder = self.generation(name)
             if folder.exists():
+                # Renamed first: gone for readers at once, even if deleting stops half-way.
                 trash = self.generations / f"trash-{name}-{uuid.uuid4().hex[:8]}"
-                os.rename(
-                    folder, trash
-                )  # gone for readers at once, even if deleting stops half-way
+                os.rename(folder, trash)
                 shutil.rmtree(trash, ignore_errors=True)
             self.lock_path(name).unlink(missing_ok=True)
             return True
@@ -273,9 +272,9 @@ class Writer:
         current = base.read_text(encoding="ascii").strip() if base.is_file() else None
         reusable = layout.work.is_dir() and current == live and (for_build or not marker.exists())
         if not reusable:
-            shutil.rmtree(layout.work, ignore_errors=True)
+            base.unlink(missing_ok=True)  # first: a copy half deleted is never taken as reusable
             marker.unlink(missing_ok=True)
-            base.unlink(missing_ok=True)
+            shutil.rmtree(layout.work, ignore_errors=True)
             shutil.rmtree(layout.generations / f"{WORK}.tmp", ignore_errors=True)
             ox.Store.read_only(str(layout.generation(live))).backup(str(layout.work))
             base.write_text(f"{live}\n", encoding="ascii")
