@@ -483,7 +483,35 @@ def build(
     """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal.
 
     `limits`: each worker's memory and time limits (default: WorkerLimits.from_env()).
-    `reviewed` identity decisions override the linking rules (identity.read_decisions)."""
+    `reviewed` identity decisions override the linking rules (identity.read_decisions).
+    Readers of the store see the build whole, when it ends (`Store.writing`); a build stopped
+    before that leaves its finished files where the next build resumes from."""
+    with store.writing():
+        return _build(
+            sources,
+            store,
+            base=base,
+            prune=prune,
+            workers=workers,
+            extractor=extractor,
+            limits=limits,
+            log=log,
+            reviewed=reviewed,
+        )
+
+
+def _build(
+    sources: Sequence[str | Path],
+    store: Store,
+    *,
+    base: str | None,
+    prune: bool,
+    workers: int,
+    extractor: Extractor,
+    limits: WorkerLimits | None,
+    log: Log,
+    reviewed: ReviewedDecisions | None,
+) -> BuildStats:
     started = time.perf_counter()
     limits = limits or WorkerLimits.from_env()
     uris = Uris(base)
