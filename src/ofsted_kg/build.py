@@ -128,11 +128,15 @@ class Outcome:
     violations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # The file read, as an absolute file: IRI (every byte of its name kept): what the server
+    # finds the source document by, whatever folder it is started from.
+    location: str = ""
 
 
 def _outcome(source: SourceFile, sha256: str | None, refusal: str | None = None) -> Outcome:
     path = printable_name(str(source.path))
-    return Outcome(source.key, source.name, path, sha256, refusal=refusal)
+    location = source.path.absolute().as_uri()
+    return Outcome(source.key, source.name, path, sha256, refusal=refusal, location=location)
 
 
 def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
@@ -228,13 +232,13 @@ def _select(store: Store, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in row.items()} for row in rows]
 
 
-def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
+def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str, location: str) -> str:
     T = uris.term
     node = uris.manifest_entry(entry.key)
     lines = [
         f"{node.n3()} a {T('ManifestEntry').n3()} ;",
         f"  {T('fileName').n3()} {Literal(entry.key).n3()} ;",
-        f"  <http://www.w3.org/ns/prov#atLocation> {Literal(path).n3()} ;",
+        f"  <http://www.w3.org/ns/prov#atLocation> {Literal(path).n3()} , {URIRef(location).n3()} ;",
     ]
     if entry.sha256:
         lines.append(f"  {T('sha256').n3()} {Literal(entry.sha256).n3()} ;")
@@ -421,7 +425,7 @@ class Builder:
                 [
                     (
                         str(self.uris.graph("manifest")),
-                        _manifest_triples(self.uris, entry, outcome.path),
+                        _manifest_triples(self.uris, entry, outcome.path, outcome.location),
                     )
                 ]
             )
