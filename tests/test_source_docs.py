@@ -248,9 +248,7 @@ def test_the_page_cache_stays_within_its_bound(tmp_path):
 
 def test_void_and_pages_state_the_licence(site):
     server, _, _ = site
-    status, _, body = server.request(
-        "GET", "/.well-known/void", headers={"Accept": "text/turtle"}
-    )
+    status, _, body = server.request("GET", "/.well-known/void", headers={"Accept": "text/turtle"})
     assert status == 200
     graph = Graph().parse(data=body, format="turtle")
     assert (None, DCTERMS.license, URIRef(vocab.LICENCE)) in graph
