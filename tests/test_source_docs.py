@@ -254,3 +254,16 @@ def test_void_and_pages_state_the_licence(site):
     assert (None, DCTERMS.license, URIRef(vocab.LICENCE)) in graph
     status, _, home = _get(server, "/")
     assert vocab.LICENCE in _links(home)
+
+
+def test_an_evidence_page_shows_its_passage_on_the_page(site):
+    server, _, store = site
+    status, _, html = _get(server, _judgement_of(store, PDFS[0]))
+    evidence = next(link for link in _links(html) if "/evidence/" in link)
+    status, _, page = _get(server, evidence)
+    assert status == 200
+    links = _links(page)
+    assert any(re.fullmatch(r"/source/[0-9a-f]{64}#page=\d+", link) for link in links)
+    image = unescape(re.search(r'<img src="([^"]+\.png[^"]*)"', page.decode()).group(1))
+    status, headers, png = _get(server, image)
+    assert status == 200 and png.startswith(b"\x89PNG")

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from .. import vocab
 from ..sources import SourceError, document_from_bytes, read_source
 from .page_image import PageCache, PageRefused, RendererBusy, find_passage, render_page
-from .pages_data import literal, select, uris
+from .pages_data import iri, literal, select, uris
 
 bp = Blueprint("source_docs", __name__)
 
@@ -226,3 +226,28 @@ def page_image(sha256: str, number: int) -> Response:
 def licence() -> dict[str, object]:
     """The licence every page states in its footer and beside its downloads."""
     return {"licence": {"url": vocab.LICENCE, "name": vocab.LICENCE_NAME}}
+
+
+def evidence_view(topic: str) -> dict[str, object]:
+    """An evidence resource's page: its quote shown on the page of the document it was read
+    from."""
+    rows = select(
+        f"""SELECT ?page ?exact ?sha ?format WHERE {{ {iri(topic)} ofsted:page ?page ;
+              oa:hasSelector/oa:exact ?exact ; oa:hasSource ?source .
+              ?source ofsted:sha256 ?sha . OPTIONAL {{ ?source dcterms:format ?format }} }}
+            LIMIT 1"""
+    )
+    if not rows:
+        return {}
+    row = rows[0]
+    sha256, number, passage = row["sha"].value, int(row["page"].value), row["exact"].value
+    is_pdf = "format" in row and row["format"].value == "pdf"
+    return {
+        "page": number,
+        "quote": passage,
+        "document": document_href(sha256, number),
+        "page_view": page_href(sha256, number, passage),
+        "image": url_for("source_docs.page_image", sha256=sha256, number=number, quote=passage)
+        if is_pdf
+        else None,
+    }
