@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS
 from web_server import Running, running_server
 
 from ofsted_kg import vocab
-from ofsted_kg.build import build, extract_read_document
+from ofsted_kg.build import build, extract_read_document, read_manifest
 from ofsted_kg.sources import read_document
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris
@@ -267,3 +267,20 @@ def test_an_evidence_page_shows_its_passage_on_the_page(site):
     image = unescape(re.search(r'<img src="([^"]+\.png[^"]*)"', page.decode()).group(1))
     status, headers, png = _get(server, image)
     assert status == 200 and png.startswith(b"\x89PNG")
+
+
+def test_a_moved_folder_built_again_is_found_where_it_is_now(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    shutil.copy(PDF_DIR / PDFS[1], first / PDFS[1])
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        build([first], store, base=DEFAULT_BASE, workers=1, log=lambda _: None)
+        assert read_manifest(store, uris)[PDFS[1]].location == (first / PDFS[1]).as_uri()
+        first.rename(second)
+        build([second], store, base=DEFAULT_BASE, workers=1, log=lambda _: None)
+        assert read_manifest(store, uris)[PDFS[1]].location == (second / PDFS[1]).as_uri()
+        again = build([second], store, base=DEFAULT_BASE, workers=1, log=lambda _: None)
+        assert again.nothing_written
+    finally:
+        store.close()

@@ -133,10 +133,15 @@ class Outcome:
     location: str = ""
 
 
+def _location(source: SourceFile) -> str:
+    return source.path.absolute().as_uri()
+
+
 def _outcome(source: SourceFile, sha256: str | None, refusal: str | None = None) -> Outcome:
     path = printable_name(str(source.path))
-    location = source.path.absolute().as_uri()
-    return Outcome(source.key, source.name, path, sha256, refusal=refusal, location=location)
+    return Outcome(
+        source.key, source.name, path, sha256, refusal=refusal, location=_location(source)
+    )
 
 
 def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
@@ -201,21 +206,29 @@ class ManifestEntry:
     graph: str | None
     version: str
     refusal: str | None
+    location: str | None = None  # the file: IRI it was read from (Outcome.location)
 
 
 def read_manifest(store: Store, uris: Uris) -> dict[str, ManifestEntry]:
     T = uris.term
-    query = f"""SELECT ?key ?sha ?graph ?version ?refusal WHERE {{
+    query = f"""SELECT ?key ?sha ?graph ?version ?refusal ?location WHERE {{
         GRAPH <{uris.graph("manifest")}> {{
             ?entry a <{T("ManifestEntry")}> ; <{T("fileName")}> ?key ;
                    <{T("pipelineVersion")}> ?version .
             OPTIONAL {{ ?entry <{T("sha256")}> ?sha }}
             OPTIONAL {{ ?entry <{T("builtGraph")}> ?graph }}
-            OPTIONAL {{ ?entry <{T("refusal")}> ?refusal }} }} }}"""
+            OPTIONAL {{ ?entry <{T("refusal")}> ?refusal }}
+            OPTIONAL {{ ?entry <http://www.w3.org/ns/prov#atLocation> ?location
+                        FILTER(isIRI(?location)) }} }} }}"""
     entries = {}
     for row in _select(store, query):
         entries[row["key"]] = ManifestEntry(
-            row["key"], row.get("sha"), row.get("graph"), row["version"], row.get("refusal")
+            row["key"],
+            row.get("sha"),
+            row.get("graph"),
+            row["version"],
+            row.get("refusal"),
+            row.get("location"),
         )
     return entries
 
@@ -232,14 +245,16 @@ def _select(store: Store, query: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in row.items()} for row in rows]
 
 
-def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str, location: str) -> str:
+def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
     T = uris.term
     node = uris.manifest_entry(entry.key)
     lines = [
         f"{node.n3()} a {T('ManifestEntry').n3()} ;",
         f"  {T('fileName').n3()} {Literal(entry.key).n3()} ;",
-        f"  <http://www.w3.org/ns/prov#atLocation> {Literal(path).n3()} , {URIRef(location).n3()} ;",
+        f"  <http://www.w3.org/ns/prov#atLocation> {Literal(path).n3()} ;",
     ]
+    if entry.location:
+        lines.append(f"  <http://www.w3.org/ns/prov#atLocation> {URIRef(entry.location).n3()} ;")
     if entry.sha256:
         lines.append(f"  {T('sha256').n3()} {Literal(entry.sha256).n3()} ;")
     if entry.graph:
@@ -362,7 +377,12 @@ class Builder:
 
     def _entry(self, outcome: Outcome) -> ManifestEntry:
         return ManifestEntry(
-            outcome.key, outcome.sha256, outcome.graph, self.version, outcome.refusal
+            outcome.key,
+            outcome.sha256,
+            outcome.graph,
+            self.version,
+            outcome.refusal,
+            outcome.location,
         )
 
     def update(self, sparql: str) -> None:
@@ -425,7 +445,7 @@ class Builder:
                 [
                     (
                         str(self.uris.graph("manifest")),
-                        _manifest_triples(self.uris, entry, outcome.path, outcome.location),
+                        _manifest_triples(self.uris, entry, outcome.path),
                     )
                 ]
             )
@@ -535,7 +555,14 @@ def build(
                 builder.settle(_outcome(source, None, str(exc)), manifest)
                 continue
             known = manifest.get(source.key)
-            if known and known.sha256 == read.sha256 and known.version == builder.version:
+            # Read from another place (the folder moved): worked on again, so the manifest
+            # records where the server now finds it.
+            if (
+                known
+                and known.sha256 == read.sha256
+                and known.version == builder.version
+                and known.location == _location(source)
+            ):
                 builder.unchanged(source.name, known)
                 continue
             yield FileTask(source, read.data, read.sha256, read.stamp)
