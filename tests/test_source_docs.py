@@ -196,6 +196,9 @@ def test_a_passage_is_found_across_line_breaks_and_hyphens():
     first, end = find_passage(page, "improved the wellbeing of children")
     assert page[first:end] == "improved the well-\r\nbeing of children"
     assert find_passage(page, "nothing like this at all, anywhere") is None
+    # A quote running onto the next page is marked as far as this page holds it.
+    first, end = find_passage(page, "being of children. Next line, and the next page's words")
+    assert page[first:end] == "being of children.\r\nNext line"
 
 
 def test_a_text_source_shows_its_page_with_the_passage_marked(site):

@@ -55,10 +55,21 @@ def document_href(sha256: str, page: int | str | None = None) -> str:
     return f"{url}#page={page}" if page else url
 
 
+def _quote_args(passage: str) -> dict[str, str]:
+    # A longer quote is marked by its beginning (page_image.find_passage finds a prefix).
+    return {"quote": passage[:MAX_QUOTE_CHARS]} if passage else {}
+
+
 def page_href(sha256: str, page: int | str, passage: str = "") -> str:
     """The link to a page of a source document with `passage` marked on it."""
-    args = {"quote": passage} if passage else {}
-    return url_for("source_docs.page", sha256=sha256, number=int(page), **args)
+    return url_for("source_docs.page", sha256=sha256, number=int(page), **_quote_args(passage))
+
+
+def page_image_href(sha256: str, page: int | str, passage: str = "") -> str:
+    """The image of a PDF page with `passage` marked on it."""
+    return url_for(
+        "source_docs.page_image", sha256=sha256, number=int(page), **_quote_args(passage)
+    )
 
 
 def recorded(sha256: str) -> RecordedSource:
@@ -158,12 +169,7 @@ def page(sha256: str, number: int) -> Response:
             number=number,
             passage=passage,
             text=text,
-            image=url_for(
-                "source_docs.page_image",
-                sha256=sha256,
-                number=number,
-                **({"quote": passage} if passage else {}),
-            ),
+            image=page_image_href(sha256, number, passage),
             pdf=document_href(sha256, number),
         )
     )
@@ -247,7 +253,5 @@ def evidence_view(topic: str) -> dict[str, object]:
         "quote": passage,
         "document": document_href(sha256, number),
         "page_view": page_href(sha256, number, passage),
-        "image": url_for("source_docs.page_image", sha256=sha256, number=number, quote=passage)
-        if is_pdf
-        else None,
+        "image": page_image_href(sha256, number, passage) if is_pdf else None,
     }
