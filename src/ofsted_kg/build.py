@@ -25,11 +25,9 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, XSD
 
 from .build_workers import WorkerFailure, WorkerLimits, WorkerPool
 from .clean import clean_document
@@ -423,21 +421,6 @@ class Builder:
             ]
         )
 
-    def _built_at_ops(self, graph: str) -> str:
-        """When the set of reports last changed (linking runs exactly then): the dataset's build
-        date, which the home page and VoID state (`dcterms:modified` of the linking graph)."""
-        manifest = self.uris.graph("manifest")
-        now = Literal(
-            datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
-            datatype=XSD.dateTime,
-        )
-        return _join(
-            [
-                f"DELETE WHERE {{ GRAPH <{manifest}> {{ <{graph}> <{DCTERMS.modified}> ?t }} }}",
-                f"INSERT DATA {{ GRAPH <{manifest}> {{ <{graph}> <{DCTERMS.modified}> {now.n3()} }} }}",
-            ]
-        )
-
     def write(self, outcome: Outcome, manifest: dict[str, ManifestEntry]) -> None:
         """Replace one file's graphs and manifest entry in a single atomic update."""
         entry = self._entry(outcome)
@@ -520,7 +503,6 @@ class Builder:
                         ]
                     ),
                     self._fingerprint_ops(graph, fingerprint),
-                    self._built_at_ops(graph),
                 ]
             )
         )

@@ -11,7 +11,6 @@ from rdflib.namespace import DCTERMS, VOID, XSD
 
 from .. import vocab
 from .formats import GRAPH_TYPES, JSONLD, NTRIPLES, RDFXML, SPARQL_JSON, TURTLE, choose
-from .pages_data import select, uris
 from .pool import QueryError, QueryJob
 from .services import services
 
@@ -76,15 +75,6 @@ def service_description(media_type: str, endpoint: str) -> Response:
     return _serialize(graph, media_type)
 
 
-def built_at() -> str | None:
-    """When the build last changed the set of reports (xsd:dateTime, UTC), if it recorded it."""
-    rows = select(
-        f"""SELECT (MAX(?t) AS ?built) WHERE {{ GRAPH <{uris().graph("manifest")}> {{
-              <{uris().graph("linking")}> dcterms:modified ?t }} }}"""
-    )
-    return rows[0]["built"].value if rows and "built" in rows[0] else None
-
-
 def _count(sparql: str) -> int:
     try:
         body, _ = services().runner.run(QueryJob(sparql, SPARQL_JSON, TURTLE))
@@ -107,9 +97,6 @@ def void() -> Response:
         )
     )
     graph.add((dataset, DCTERMS.license, URIRef(vocab.LICENCE)))
-    built = built_at()
-    if built:
-        graph.add((dataset, DCTERMS.modified, Literal(built, datatype=XSD.dateTime)))
     graph.add((dataset, DCTERMS.rights, Literal(vocab.RIGHTS, lang="en")))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(url_for("sparql.endpoint", _external=True))))
     graph.add(

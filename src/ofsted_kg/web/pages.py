@@ -17,7 +17,6 @@ from rdflib.namespace import OWL
 
 from .. import export as exporter
 from ..ontology import SCHEMA
-from .describe import built_at
 from .formats import HTML, choose
 from .pages_charts import grade_distribution, grade_timeline
 from .pages_data import ask, iri, uris
@@ -153,7 +152,6 @@ def home() -> Response:
             latest=inspections_where("", order="DESC(?start)", limit="LIMIT 10"),
             distribution=grade_distribution(grade_counts()),
             downloads=DOWNLOADS,
-            built=built_at(),
         )
     )
 
