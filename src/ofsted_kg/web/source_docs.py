@@ -27,7 +27,7 @@ from .pages_data import iri, literal, select, uris
 bp = Blueprint("source_docs", __name__)
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
-MAX_QUOTE_CHARS = 2000  # a longer ?quote= is refused (the longest evidence quote is ~1,000)
+MAX_QUOTE_CHARS = 2000  # a longer ?quote= is refused; links carry at most this much of a quote
 CACHE_SETTING = "OFSTED_KG_PAGE_CACHE"  # Flask setting, else environment variable: the folder
 CACHE_MAX_BYTES = 256 * 1024 * 1024
 MAX_AGE = 3600  # seconds browsers may keep a source or page image (a later build may drop it)
