@@ -109,11 +109,20 @@ class Outcome:
     violations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # The file read, as an absolute file: IRI (every byte of its name kept): what the server
+    # finds the source document by, whatever folder it is started from.
+    location: str = ""
+
+
+def _location(source: SourceFile) -> str:
+    return source.path.absolute().as_uri()
 
 
 def _outcome(source: SourceFile, sha256: str | None, refusal: str | None = None) -> Outcome:
     path = printable_name(str(source.path))
-    return Outcome(source.key, source.name, path, sha256, refusal=refusal)
+    return Outcome(
+        source.key, source.name, path, sha256, refusal=refusal, location=_location(source)
+    )
 
 
 def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
@@ -178,21 +187,29 @@ class ManifestEntry:
     graph: str | None
     version: str
     refusal: str | None
+    location: str | None = None  # the file: IRI it was read from (Outcome.location)
 
 
 def read_manifest(store: Store, uris: Uris) -> dict[str, ManifestEntry]:
     T = uris.term
-    query = f"""SELECT ?key ?sha ?graph ?version ?refusal WHERE {{
+    query = f"""SELECT ?key ?sha ?graph ?version ?refusal ?location WHERE {{
         GRAPH <{uris.graph("manifest")}> {{
             ?entry a <{T("ManifestEntry")}> ; <{T("fileName")}> ?key ;
                    <{T("pipelineVersion")}> ?version .
             OPTIONAL {{ ?entry <{T("sha256")}> ?sha }}
             OPTIONAL {{ ?entry <{T("builtGraph")}> ?graph }}
-            OPTIONAL {{ ?entry <{T("refusal")}> ?refusal }} }} }}"""
+            OPTIONAL {{ ?entry <{T("refusal")}> ?refusal }}
+            OPTIONAL {{ ?entry <http://www.w3.org/ns/prov#atLocation> ?location
+                        FILTER(isIRI(?location)) }} }} }}"""
     entries = {}
     for row in _select(store, query):
         entries[row["key"]] = ManifestEntry(
-            row["key"], row.get("sha"), row.get("graph"), row["version"], row.get("refusal")
+            row["key"],
+            row.get("sha"),
+            row.get("graph"),
+            row["version"],
+            row.get("refusal"),
+            row.get("location"),
         )
     return entries
 
@@ -217,6 +234,8 @@ def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
         f"  {T('fileName').n3()} {Literal(entry.key).n3()} ;",
         f"  <http://www.w3.org/ns/prov#atLocation> {Literal(path).n3()} ;",
     ]
+    if entry.location:
+        lines.append(f"  <http://www.w3.org/ns/prov#atLocation> {URIRef(entry.location).n3()} ;")
     if entry.sha256:
         lines.append(f"  {T('sha256').n3()} {Literal(entry.sha256).n3()} ;")
     if entry.graph:
@@ -339,7 +358,12 @@ class Builder:
 
     def _entry(self, outcome: Outcome) -> ManifestEntry:
         return ManifestEntry(
-            outcome.key, outcome.sha256, outcome.graph, self.version, outcome.refusal
+            outcome.key,
+            outcome.sha256,
+            outcome.graph,
+            self.version,
+            outcome.refusal,
+            outcome.location,
         )
 
     def update(self, sparql: str) -> None:
@@ -540,7 +564,14 @@ def _build(
                 builder.settle(_outcome(source, None, str(exc)), manifest)
                 continue
             known = manifest.get(source.key)
-            if known and known.sha256 == read.sha256 and known.version == builder.version:
+            # Read from another place (the folder moved): worked on again, so the manifest
+            # records where the server now finds it.
+            if (
+                known
+                and known.sha256 == read.sha256
+                and known.version == builder.version
+                and known.location == _location(source)
+            ):
                 builder.unchanged(source.name, known)
                 continue
             yield FileTask(source, read.data, read.sha256, read.stamp)

@@ -58,6 +58,7 @@ SCHEMES: dict[str, str] = {
 }
 
 STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/"
+OFSTED_PROVIDER_PAGE = "https://reports.ofsted.gov.uk/provider/44/"  # + an authority's URN
 LEGISLATION_GOV_UK = "http://www.legislation.gov.uk/id/"
 
 
@@ -177,3 +178,8 @@ class Uris:
 def statistical_geography(gss: str) -> URIRef:
     """The ONS area with this GSS code (the area, not the council that governs it)."""
     return URIRef(STATISTICAL_GEOGRAPHY + gss)
+
+
+def ofsted_provider_page(urn: str) -> str:
+    """Ofsted's own page for a local authority: its reports, by URN (not a URI of this graph)."""
+    return OFSTED_PROVIDER_PAGE + quote(urn, safe="")

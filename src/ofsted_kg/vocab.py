@@ -212,3 +212,13 @@ def canonical_instrument(printed: str) -> str:
         if known.lower() == folded:
             return known
     return _INSTRUMENT_MISPRINTS.get(folded, title)
+
+
+# Ofsted's reports, and so every fact read from them, are Crown copyright, published under the
+# Open Government Licence.
+LICENCE = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+LICENCE_NAME = "Open Government Licence v3.0"
+RIGHTS = (
+    "Contains public sector information (Ofsted's inspection reports, Crown copyright) "
+    "licensed under the Open Government Licence v3.0."
+)

@@ -55,13 +55,14 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, **config.extra)
     app.extensions["ofsted_kg"] = Services(store, config, make_runner(store, config))
 
-    from . import describe, graph_store, named, pages, sparql
+    from . import describe, graph_store, named, pages, source_docs, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(describe.bp)
     app.register_blueprint(graph_store.bp)
     app.register_blueprint(named.bp)
     app.register_blueprint(pages.bp)  # linked-data pages, including the home page at /
+    app.register_blueprint(source_docs.bp)  # the source documents and their pages
 
     app.context_processor(lambda: {"config_blueprints": app.blueprints})
     app.register_error_handler(HTTPException, _error_response)

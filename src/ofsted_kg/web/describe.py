@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
+from .. import vocab
 from .formats import GRAPH_TYPES, JSONLD, NTRIPLES, RDFXML, SPARQL_JSON, TURTLE, choose
 from .pool import QueryError, QueryJob
 from .services import services
@@ -95,6 +96,8 @@ def void() -> Response:
             Literal("Ofsted inspections of English local authorities' children's services"),
         )
     )
+    graph.add((dataset, DCTERMS.license, URIRef(vocab.LICENCE)))
+    graph.add((dataset, DCTERMS.rights, Literal(vocab.RIGHTS, lang="en")))
     graph.add((dataset, VOID.sparqlEndpoint, URIRef(url_for("sparql.endpoint", _external=True))))
     graph.add(
         (

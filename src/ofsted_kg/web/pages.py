@@ -36,6 +36,7 @@ from .pages_views import (
 )
 from .pool import DownloadJob, QueryError, QueryPool
 from .services import services
+from .source_docs import evidence_view
 
 bp = Blueprint("pages", __name__)
 
@@ -124,6 +125,8 @@ def _html(topic: str, document: str, alternates: list) -> str:
         kind, context = "person", person_view(topic)
     elif str(OWL.Ontology) in type_uris:
         kind, context = "ontology", ontology_view()
+    elif str(T("Evidence")) in type_uris:
+        kind, context = "evidence", evidence_view(topic)
     return render_template(
         "pages_resource.html",
         topic=topic,

@@ -15,8 +15,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from .. import vocab
 from ..ontology import ontology_graph
+from ..uris import ofsted_provider_page
 from .pages_data import LABEL_PATH, Node, curie, iri, labels, select, uris, values
 from .pages_paths import href
+from .source_docs import document_href, page_href
 
 INCOMING_PAGE = 10  # incoming links shown per property and page
 
@@ -56,6 +58,8 @@ class Quote:
     text: str
     file_name: str
     uri: str
+    source_href: str  # the source document, opened at the page
+    page_href: str  # the page with the passage marked
 
 
 @dataclass
@@ -135,13 +139,22 @@ def facts(topic: str) -> tuple[list[Fact], list[Value], str]:
 def quotes(topic: str) -> list[Quote]:
     """The quoted passages the resource's facts were read from."""
     rows = select(
-        f"""SELECT DISTINCT ?ev ?page ?exact ?file WHERE {{
+        f"""SELECT DISTINCT ?ev ?page ?exact ?file ?sha WHERE {{
             {iri(topic)} ofsted:evidence ?ev . ?ev ofsted:page ?page ;
-            oa:hasSelector/oa:exact ?exact ; oa:hasSource/ofsted:fileName ?file }}
+            oa:hasSelector/oa:exact ?exact ; oa:hasSource ?source .
+            ?source ofsted:fileName ?file ; ofsted:sha256 ?sha }}
             ORDER BY ?page ?exact"""
     )
     return [
-        Quote(r["page"].value, r["exact"].value, r["file"].value, href(r["ev"].value)) for r in rows
+        Quote(
+            r["page"].value,
+            r["exact"].value,
+            r["file"].value,
+            href(r["ev"].value),
+            document_href(r["sha"].value, r["page"].value),
+            page_href(r["sha"].value, r["page"].value, r["exact"].value),
+        )
+        for r in rows
     ]
 
 
@@ -401,9 +414,12 @@ def inspection_view(topic: str) -> dict:
         for r in around
     }
     source = select(
-        f"""SELECT ?file ?pages ?issued WHERE {{ {iri(topic)} ofsted:reportedIn ?s .
-              ?s ofsted:fileName ?file . OPTIONAL {{ ?s ofsted:pageCount ?pages }}
+        f"""SELECT ?file ?pages ?issued ?sha WHERE {{ {iri(topic)} ofsted:reportedIn ?s .
+              ?s ofsted:fileName ?file ; ofsted:sha256 ?sha . OPTIONAL {{ ?s ofsted:pageCount ?pages }}
               OPTIONAL {{ ?s dcterms:issued ?issued }} }}"""
+    )
+    urn = select(
+        f"SELECT ?urn WHERE {{ {iri(topic)} ofsted:inspectedAuthority/ofsted:ofstedUrn ?urn }}"
     )
     legal_basis = select(
         f"""SELECT DISTINCT ?provision ?label ?scope ?pos WHERE {{
@@ -423,6 +439,8 @@ def inspection_view(topic: str) -> dict:
         "recommendations": _recommendation_groups(topic),
         "links": links,
         "source": {k: v.value for k, v in source[0].items()} if source else {},
+        "source_href": document_href(source[0]["sha"].value) if source else None,
+        "ofsted_page": ofsted_provider_page(urn[0]["urn"].value) if urn else None,
     }
 
 
