@@ -19,7 +19,7 @@ TRIPLES = b'<http://example.org/a> <http://example.org/p> "caf\\u00E9 \\"x\\"" .
 
 @pytest.fixture(scope="module")
 def remote_server(tmp_path_factory):
-    store = fixture_store(tmp_path_factory.mktemp("remote") / "store")
+    store = fixture_store(tmp_path_factory.mktemp("remote") / "store", read_only=True)
     with running_server(store, WebConfig(write_token=TOKEN)) as running:
         yield running
 

@@ -59,7 +59,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
-    store = fixture_store(tmp_path_factory.mktemp("writable") / "store")
+    store = fixture_store(tmp_path_factory.mktemp("writable") / "store", read_only=True)
     with running_server(store, WebConfig(write_token=TOKEN)) as running:
         yield running
 

@@ -39,7 +39,7 @@ MANIFEST, ENTRIES = _manifest(SHARED)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    store = fixture_store(tmp_path_factory.mktemp("protocol") / "store")
+    store = fixture_store(tmp_path_factory.mktemp("protocol") / "store", read_only=True)
     with running_server(store, WebConfig(write_token=TOKEN, query_timeout=20)) as running:
         yield running
 

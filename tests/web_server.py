@@ -20,7 +20,9 @@ FIXTURE = Path(__file__).parent / "data" / "web_fixture.ttl"
 FIXTURE_GRAPH = "http://example.org/graph/fixture"
 
 
-def fixture_store(path: Path) -> EmbeddedStore:
+def fixture_store(path: Path, *, read_only: bool = False) -> EmbeddedStore:
+    """The fixture graph in a new store at `path`; `read_only`: handed back opened read-only, as a
+    server with writes on needs it (its write worker opens the store for writing)."""
     store = EmbeddedStore(path)
     triples = ox.parse(path=str(FIXTURE), format=ox.RdfFormat.TURTLE)
     ntriples = ox.serialize(
@@ -28,6 +30,10 @@ def fixture_store(path: Path) -> EmbeddedStore:
         format=ox.RdfFormat.N_TRIPLES,
     )
     store.replace_graph(FIXTURE_GRAPH, ntriples)
+    if read_only:
+        store.close()
+        del store  # the last reference: releases the store's lock
+        return EmbeddedStore(path, read_only=True)
     return store
 
 
@@ -68,4 +74,4 @@ def running_server(store: EmbeddedStore, config: WebConfig) -> Iterator[Running]
         yield Running(f"http://127.0.0.1:{server.effective_port}")
     finally:
         server.close()
-        app.extensions["ofsted_kg"].runner.close()
+        app.extensions["ofsted_kg"].close()

@@ -11,9 +11,16 @@ from werkzeug.exceptions import HTTPException
 
 from ..store.base import Store
 from .config import WebConfig
-from .services import Services, make_runner
+from .services import make_services
 
 log = logging.getLogger(__name__)
+
+# Pages load scripts and styles from this server only (no inline script, no style attributes),
+# and no other site may frame them (clickjacking).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def _error_response(exc: HTTPException) -> Response:
@@ -43,7 +50,7 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     config = config or WebConfig.from_env()
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, **config.extra)
-    app.extensions["ofsted_kg"] = Services(store, config, make_runner(store, config))
+    app.extensions["ofsted_kg"] = make_services(store, config)
 
     from . import describe, graph_store, named, pages, sparql
 
@@ -58,13 +65,16 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     app.register_error_handler(Exception, _unexpected)
 
     @app.after_request
-    def cors(response: Response) -> Response:
+    def headers(response: Response) -> Response:
         # Reads are public: let browser scripts on other sites use the endpoint. Writes are not
         # given CORS headers, so a browser cannot send the token cross-site.
         if request.method in ("GET", "HEAD", "OPTIONS") or g.get("sparql_kind") == "query":
             response.headers["Access-Control-Allow-Origin"] = config.cors_origin
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["X-Frame-Options"] = "DENY"  # frame-ancestors for older browsers
         return response
 
     return app

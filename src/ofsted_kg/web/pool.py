@@ -1,4 +1,4 @@
-"""Queries run in worker processes with a real deadline.
+"""Queries and writes run in worker processes with a real deadline and a memory limit.
 
 pyoxigraph cannot cancel a running query, and a thread cannot be killed, so each query runs in one
 of a fixed number of worker processes (worker.py), each holding the store open read-only. A query
@@ -9,6 +9,15 @@ Two lanes keep the site up while the open endpoint is flooded: ad-hoc queries se
 use the shared workers only, and at most `max_waiting` of them wait for one (more get 503 at
 once, so a flood cannot hold every request thread); the site's own queries (pages, named
 queries, descriptions) also have `reserved` workers that ad-hoc queries never take.
+
+Every worker runs under a memory limit (RLIMIT_AS, `limits.py`): a query that grows past it
+kills its own worker, which is replaced like one past its deadline, and the client is told why.
+Writes (SPARQL Update, Graph Store PUT/POST/DELETE) go to one write worker (`Writer`), so a
+crash or a runaway update never takes the server process with it.
+
+Client text is checked in the worker too (`admit`): lexing, nesting and chain limits, SERVICE and
+LOAD targets. A request thread only passes text along, so a large hostile text costs a worker
+under its deadline, never the threads that serve the site.
 
 A read-only RocksDB handle sees the store as it was when opened, so a worker reopens the store
 when it has changed: after a write through this server (a generation number sent with each job)
@@ -23,13 +32,29 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TypeVar
 
+from ..limits import death_reason
 from ..store.base import StoreError
-from . import sparql_text
+from . import outbound, sparql_text
+
+T = TypeVar("T")
+
+
+def open_snapshot(open_read_only: Callable[[], T]) -> T:
+    """Open a read-only handle on a store that another process may be writing: RocksDB lists the
+    files it opens, and a compaction can remove one in between; the next attempt sees the new
+    list, so a few attempts a few milliseconds apart succeed."""
+    for delay in (0.02, 0.04, 0.08, 0.16):
+        try:
+            return open_read_only()
+        except (OSError, RuntimeError, StoreError):
+            time.sleep(delay)
+    return open_read_only()
 
 
 class QueryError(Exception):
@@ -39,6 +64,36 @@ class QueryError(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
+
+
+@dataclass(frozen=True)
+class ClientText:
+    """Marks text a client wrote (not the site's own queries): checked by `admit` before the
+    store parses it, against the operator's SERVICE/LOAD allow-list."""
+
+    allowed_services: tuple[str, ...] = ()
+    allow_private_services: bool = False
+
+
+def admit(text: str, client: ClientText) -> sparql_text.Outline:
+    """The checks on a client's query or update, in one pass over its text: nesting and chain
+    limits (400), SERVICE and LOAD targets (403). Runs where the query runs, under its deadline."""
+    try:
+        found = sparql_text.outline(text)
+        outbound.check_outline(found, client.allowed_services, client.allow_private_services)
+    except sparql_text.TooComplex as exc:
+        raise QueryError(400, str(exc)) from None
+    except outbound.OutboundRefused as exc:
+        raise QueryError(403, str(exc)) from None
+    return found
+
+
+def local_from_graphs(job: QueryJob, found: sparql_text.Outline) -> list[str]:
+    """The FROM / FROM NAMED graphs of a client's query that must exist in the store: the protocol's
+    dataset parameters override FROM clauses (SPARQL 1.1 Protocol 2.1.4), so none if given."""
+    if job.default_graphs or job.named_graphs:
+        return []
+    return [graph[1:-1] for graph in found.from_graphs if graph.startswith("<")]
 
 
 @dataclass(frozen=True)
@@ -52,7 +107,29 @@ class QueryJob:
     named_graphs: tuple[str, ...] = ()
     union_default_graph: bool = True
     base_iri: str | None = None
-    local_graphs_only: tuple[str, ...] = ()  # graphs that must exist in the store (FROM clauses)
+    client: ClientText | None = None  # set for text a client wrote: checked by `admit` first
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    """A client's SPARQL Update, with the protocol's using-graph-uri / using-named-graph-uri."""
+
+    text: str
+    base_iri: str
+    client: ClientText
+    using: tuple[str, ...] = ()
+    using_named: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GraphJob:
+    """A Graph Store Protocol write: PUT (replace), POST (add to) or DELETE one named graph."""
+
+    method: str
+    graph: str
+    body: bytes = b""
+    media_type: str = ""
+    max_literal_chars: int = 0
 
 
 @dataclass
@@ -91,6 +168,72 @@ def _package_root() -> str:
     return str(Path(__file__).resolve().parents[2])
 
 
+def _start_process(
+    role: str, store: str, max_result_bytes: int, memory_limit: int, reserved: bool = False
+) -> _Worker:
+    """A worker process (worker.py) for `role` ("query" or "write"), connected by a socket pair."""
+    ours, theirs = socket.socketpair()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [_package_root(), env.get("PYTHONPATH")]))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ofsted_kg.web.worker",
+            role,
+            str(theirs.fileno()),
+            store,
+            str(max_result_bytes),
+            str(memory_limit),
+        ],
+        pass_fds=(theirs.fileno(),),
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    theirs.close()
+    return _Worker(process, Connection(ours.detach()), reserved)
+
+
+def _stop(worker: _Worker) -> None:
+    worker.process.kill()
+    worker.process.wait(5)
+    worker.conn.close()
+
+
+class _WorkerLost(QueryError):
+    """The worker was stopped at the deadline or died on the job; it must be replaced."""
+
+
+def _call(
+    worker: _Worker, message: object, what: str, limit: float, wait: float, memory_limit: int
+) -> object:
+    """Send one job to `worker`, wait at most `wait` seconds of the time `limit`, and return its
+    answer's value; QueryError for the answers that are errors, _WorkerLost (504 at the deadline,
+    503 if the worker died) for the others."""
+    try:
+        worker.conn.send(message)
+        if not worker.conn.poll(wait):
+            raise _WorkerLost(
+                504,
+                f"the {what} ran past this server's time limit of {limit:g} s and was stopped; "
+                + ("narrow it or add LIMIT" if what == "query" else "send it in smaller parts"),
+            )
+        answer = worker.conn.recv()
+    except (EOFError, OSError):
+        try:
+            returncode = worker.process.wait(5)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        raise _WorkerLost(
+            503,
+            f"the {what} worker {death_reason(returncode, memory_limit)} on this {what} and "
+            f"was replaced; the {what} needs more than this server allows",
+        ) from None
+    if answer[0] == "error":
+        raise QueryError(answer[1], answer[2])
+    return answer[1]
+
+
 class QueryPool:
     """A fixed number of worker processes over one store folder."""
 
@@ -101,12 +244,14 @@ class QueryPool:
         size: int,
         timeout: float,
         max_result_bytes: int,
+        memory_limit: int,
         reserved: int = 0,
         max_waiting: int | None = None,
     ):
         self.store_path = Path(store_path)
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
+        self.memory_limit = memory_limit
         # Ad-hoc queries admitted at once: one per shared worker plus those allowed to wait.
         self.ad_hoc_limit = None if max_waiting is None else size + max_waiting
         self._ad_hoc = 0
@@ -119,36 +264,16 @@ class QueryPool:
             self._idle.put(self._start_worker(reserved=index >= size))
 
     def _start_worker(self, reserved: bool = False) -> _Worker:
-        ours, theirs = socket.socketpair()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_package_root(), env.get("PYTHONPATH")]))
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ofsted_kg.web.worker",
-                str(theirs.fileno()),
-                str(self.store_path),
-                str(self.max_result_bytes),
-            ],
-            pass_fds=(theirs.fileno(),),
-            env=env,
-            stdin=subprocess.DEVNULL,
+        worker = _start_process(
+            "query", str(self.store_path), self.max_result_bytes, self.memory_limit, reserved
         )
-        theirs.close()
-        worker = _Worker(process, Connection(ours.detach()), reserved)
         with self._lock:
             self._workers.append(worker)
         return worker
 
-    def _stop(self, worker: _Worker) -> None:
-        worker.process.kill()
-        worker.process.wait(5)
-        worker.conn.close()
-
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker (its query really stops) and put a fresh one in its place."""
-        self._stop(worker)
+        _stop(worker)
         with self._lock:
             self._workers.remove(worker)
             closed = self._closed
@@ -189,22 +314,17 @@ class QueryPool:
             )
         remaining = max(0.0, limit - (time.monotonic() - started))
         try:
-            worker.conn.send((self._generation, job))
-            if not worker.conn.poll(remaining):
-                self._retire(worker)
-                raise QueryError(
-                    504,
-                    f"the query ran past this server's time limit of {limit:g} s and was "
-                    "stopped; narrow it or add LIMIT",
-                )
-            answer = worker.conn.recv()
-        except (EOFError, OSError) as exc:
+            answer = _call(
+                worker, (self._generation, job), "query", limit, remaining, self.memory_limit
+            )
+        except _WorkerLost:
             self._retire(worker)
-            raise QueryError(503, f"the query worker stopped unexpectedly ({exc})") from None
+            raise
+        except QueryError:
+            self._idle.put(worker)
+            raise
         self._idle.put(worker)
-        if answer[0] == "error":
-            raise QueryError(answer[1], answer[2])
-        return answer[1], answer[2]
+        return answer  # type: ignore[return-value]
 
     def close(self) -> None:
         """Kill every worker, then wait for them together: shutting down takes at most a few
@@ -224,6 +344,46 @@ class QueryPool:
             worker.conn.close()
 
 
+class Writer:
+    """The one write worker: started on the first write and kept, since it holds the store open
+    for writing. Writes run one at a time, each under `timeout` and the memory limit; a write
+    stopped at the deadline or killed by the limit is rolled back (one transaction) and the
+    worker replaced. `store` is a store location as `open_store` takes it (a path or a URL)."""
+
+    def __init__(self, store: str, *, timeout: float, memory_limit: int) -> None:
+        self.store = store
+        self.timeout = timeout
+        self.memory_limit = memory_limit
+        self._lock = threading.Lock()
+        self._worker: _Worker | None = None
+        self._closed = False
+
+    def run(self, job: UpdateJob | GraphJob) -> object:
+        """Run `job`; return the worker's answer or raise QueryError (400, 403, 404, 503, 504)."""
+        if not self._lock.acquire(timeout=self.timeout):
+            raise QueryError(503, f"another write ran for {self.timeout:g} s; try again shortly")
+        try:
+            if self._closed:
+                raise QueryError(503, "the server is shutting down")
+            if self._worker is None:
+                self._worker = _start_process("write", self.store, 0, self.memory_limit)
+            worker = self._worker
+            try:
+                return _call(worker, job, "write", self.timeout, self.timeout, self.memory_limit)
+            except _WorkerLost:
+                self._worker = None
+                _stop(worker)
+                raise
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        self._closed = True
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            _stop(worker)
+
+
 class StoreRunner:
     """For stores that are not folders on this machine (a remote SPARQL store): the query runs on a
     thread and the request stops waiting at the deadline; the remote store enforces its own limits."""
@@ -236,9 +396,11 @@ class StoreRunner:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
 
     def _execute(self, job: QueryJob) -> tuple[bytes, str]:
-        missing = set(job.local_graphs_only) - set(self.store.named_graphs())
-        if missing:
-            raise QueryError(400, f"FROM <{sorted(missing)[0]}>: no such graph in this dataset")
+        if job.client is not None:
+            wanted = local_from_graphs(job, admit(job.sparql, job.client))
+            missing = set(wanted) - set(self.store.named_graphs())
+            if missing:
+                raise QueryError(400, f"FROM <{sorted(missing)[0]}>: no such graph in this dataset")
         result_format = job.solutions_format
         if sparql_text.query_form(job.sparql) in ("CONSTRUCT", "DESCRIBE"):
             result_format = job.graph_format

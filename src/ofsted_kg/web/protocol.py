@@ -54,9 +54,26 @@ def _body_text(request: Request, media_type: str) -> str:
         abort(400, f"the {media_type} body is not valid UTF-8")
 
 
-def read_operation(request: Request) -> Operation:
+def read_operation(request: Request, max_text_bytes: int) -> Operation:
+    """The operation of a request; a query or update text over `max_text_bytes` bytes is refused
+    (413), unread when its length is announced."""
+    op = _operation(request, max_text_bytes)
+    size = len(op.text.encode("utf-8"))
+    if size > max_text_bytes:
+        _too_long(size, max_text_bytes)
+    return op
+
+
+def _too_long(size: int, limit: int) -> None:
+    abort(
+        413,
+        f"the {size}-byte query or update is longer than this server's limit of {limit} bytes",
+    )
+
+
+def _operation(request: Request, max_text_bytes: int) -> Operation:
     params = parse_params(request.query_string, "query string")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in params:
             abort(400, "SPARQL Update must be sent by POST, never GET")
         op = Operation("query" if "query" in params else None, "", params)
@@ -72,10 +89,11 @@ def read_operation(request: Request) -> Operation:
         if query is None and update is None:
             abort(400, "the form has neither a 'query' nor an 'update' field")
         return Operation("query" if query is not None else "update", query or update or "", params)
-    if media_type == QUERY_TYPE:
-        return Operation("query", _body_text(request, media_type), params)
-    if media_type == UPDATE_TYPE:
-        return Operation("update", _body_text(request, media_type), params)
+    if media_type in (QUERY_TYPE, UPDATE_TYPE):
+        if (request.content_length or 0) > max_text_bytes:
+            _too_long(request.content_length or 0, max_text_bytes)
+        kind = "query" if media_type == QUERY_TYPE else "update"
+        return Operation(kind, _body_text(request, media_type), params)
     if not media_type:
         abort(
             415,

@@ -32,9 +32,12 @@ def serve(
     config: WebConfig,
     trusted_proxy: str | None = None,
 ) -> None:
-    # A server without a write token never writes: open the store read-only, so a build in
-    # another process can update it meanwhile (the query workers see the changes).
-    store = open_store(store_location, read_only=not config.write_token)
+    # The server process never writes: it opens the store read-only, so a build in another
+    # process can update it meanwhile (the query workers see the changes). With a write token,
+    # the write worker opens it for writing, created here first if it is new.
+    if config.write_token:
+        open_store(store_location).close()
+    store = open_store(store_location, read_only=True)
     app = create_app(store, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     print(
@@ -65,7 +68,7 @@ def serve(
             **options,
         )
     finally:
-        app.extensions["ofsted_kg"].runner.close()
+        app.extensions["ofsted_kg"].close()
         store.close()
 
 

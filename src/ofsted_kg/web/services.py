@@ -12,27 +12,74 @@ from ..store.base import Store
 from ..store.embedded import EmbeddedStore
 from .config import WebConfig
 from .formats import GRAPH_TYPES, SOLUTION_TYPES
-from .pool import QueryJob, QueryPool, StoreRunner
+from .pool import (
+    GraphJob,
+    QueryError,
+    QueryJob,
+    QueryPool,
+    StoreRunner,
+    UpdateJob,
+    Writer,
+    open_snapshot,
+)
 
 
 @dataclass
 class Services:
-    store: Store
+    store: Store  # the server process's handle: read-only for an embedded store
     config: WebConfig
     runner: QueryPool | StoreRunner
+    writer: Writer | None  # None: no write token, writes are off
+
+    def write(self, job: UpdateJob | GraphJob) -> object:
+        """Run a write in the write worker; the query workers (and this process's read-only
+        handle) then see the store as it is after it, whether it succeeded or not."""
+        assert self.writer is not None  # require_write_access() came first
+        try:
+            return self.writer.run(job)
+        except QueryError as exc:
+            abort(exc.status, exc.message)
+        finally:
+            self.runner.store_changed()
+            if isinstance(self.store, EmbeddedStore) and self.store.read_only:
+                path = self.store.path
+                self.store = open_snapshot(lambda: EmbeddedStore(path, read_only=True))
+
+    def close(self) -> None:
+        self.runner.close()
+        if self.writer is not None:
+            self.writer.close()
 
 
-def make_runner(store: Store, config: WebConfig) -> QueryPool | StoreRunner:
+def make_services(store: Store, config: WebConfig) -> Services:
+    runner: QueryPool | StoreRunner
     if isinstance(store, EmbeddedStore):
-        return QueryPool(
+        if config.write_token and not store.read_only:
+            raise ValueError(
+                f"with writes on, open the store at {store.path} read-only for the server: "
+                "its write worker opens it for writing"
+            )
+        location = str(store.path)
+        runner = QueryPool(
             store.path,
             size=config.query_workers,
             timeout=config.query_timeout,
             max_result_bytes=config.max_result_bytes,
+            memory_limit=config.worker_memory_bytes,
             reserved=config.reserved_workers,
             max_waiting=config.max_waiting,
         )
-    return StoreRunner(store, timeout=config.query_timeout, workers=config.query_workers)
+    else:
+        from ..store.remote import RemoteStore  # lazily: workers import this module too
+
+        location = store.query_url if isinstance(store, RemoteStore) else ""
+        runner = StoreRunner(store, timeout=config.query_timeout, workers=config.query_workers)
+    writer = None
+    if config.write_token:
+        writer = Writer(
+            location, timeout=config.write_timeout, memory_limit=config.worker_memory_bytes
+        )
+    return Services(store, config, runner, writer)
 
 
 def services() -> Services:

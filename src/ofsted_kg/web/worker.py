@@ -1,21 +1,43 @@
-"""One query worker process: `python -m ofsted_kg.web.worker FD STORE MAX_BYTES`.
+"""One worker process: `python -m ofsted_kg.web.worker ROLE FD STORE MAX_BYTES MEMORY_LIMIT`.
 
-It holds the store open read-only and answers QueryJobs received on the connection FD with
-("ok", body, media type) or ("error", status, message). Started and killed by pool.QueryPool; a
-separate interpreter (not fork) because the server has threads and an open RocksDB handle.
+Role "query": holds the store open read-only and answers QueryJobs received on the connection FD
+with ("ok", (body, media type)) or ("error", status, message). Role "write": holds the store open
+for writing and runs UpdateJobs and GraphJobs (writes.py). Started and killed by pool.QueryPool and
+pool.Writer; a separate interpreter (not fork) because the server has threads and an open RocksDB
+handle.
+
+The process first limits its own memory (RLIMIT_AS; a MemoryError becomes an abort, which the
+pool reports as out of memory), then runs its jobs on a thread with a large stack: the store's
+parser and optimiser recurse over the query, and the thread's stack, not the environment's
+`ulimit -s`, then decides how deep they can go (the text limits in sparql_text keep far below).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..limits import MIB, limit_memory
+from ..store import Store, StoreError, open_store
 from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term
-from .pool import QueryError, QueryJob
+from .pool import (
+    GraphJob,
+    QueryError,
+    QueryJob,
+    UpdateJob,
+    admit,
+    local_from_graphs,
+    open_snapshot,
+)
+from .writes import run_update, write_graph
+
+STACK_BYTES = 64 * MIB  # address space; pages are used only as deep as the recursion goes
 
 
 class _ResultTooLarge(Exception):
@@ -50,7 +72,11 @@ def store_fingerprint(path: Path) -> int:
 
 
 def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]:
-    for graph in job.local_graphs_only:
+    if job.client is not None:
+        must_exist = local_from_graphs(job, admit(job.sparql, job.client))
+    else:
+        must_exist = []
+    for graph in must_exist:
         if not store.contains_named_graph(ox.NamedNode(graph)):
             raise QueryError(
                 400,
@@ -83,7 +109,34 @@ def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]
     return b"".join(buffer.parts), fmt.media_type
 
 
-def serve(conn: Connection, path: Path, max_bytes: int) -> None:
+def open_for_reading(path: Path) -> ox.Store:
+    """The query workers' store handle: a read-only snapshot, reopened when the store changes."""
+    return open_snapshot(lambda: ox.Store.read_only(str(path)))
+
+
+def open_for_writing(location: str) -> Store:
+    """The write worker's store: the embedded store opened for writing, or a remote store."""
+    return open_store(location)
+
+
+def _answer(conn: Connection, work: Callable[[], object]) -> None:
+    """Run one job and send its answer; a job that runs out of memory ends the process (abort),
+    since whatever it was doing may be half done."""
+    try:
+        conn.send(("ok", work()))
+    except MemoryError:
+        os.abort()
+    except QueryError as exc:
+        conn.send(("error", exc.status, exc.message))
+    except SyntaxError as exc:
+        conn.send(("error", 400, f"query syntax error: {exc}"))
+    except StoreError as exc:
+        conn.send(("error", 503, str(exc)))
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        conn.send(("error", 400, f"failed: {exc}"))
+
+
+def serve_queries(conn: Connection, path: Path, max_bytes: int) -> None:
     store: ox.Store | None = None
     seen: tuple[int, int] | None = None
     while True:
@@ -91,20 +144,50 @@ def serve(conn: Connection, path: Path, max_bytes: int) -> None:
             generation, job = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        try:
+
+        def run(job: QueryJob = job, generation: int = generation) -> tuple[bytes, str]:
+            nonlocal store, seen
             current = (generation, store_fingerprint(path))
             if store is None or current != seen:
                 store = None  # release the old snapshot before opening the new one
-                store = ox.Store.read_only(str(path))
+                store = open_for_reading(path)
                 seen = current
-            conn.send(("ok", *execute(store, job, max_bytes)))
-        except QueryError as exc:
-            conn.send(("error", exc.status, exc.message))
-        except SyntaxError as exc:
-            conn.send(("error", 400, f"query syntax error: {exc}"))
-        except (OSError, ValueError, TypeError, RuntimeError) as exc:
-            conn.send(("error", 400, f"query failed: {exc}"))
+            return execute(store, job, max_bytes)
+
+        _answer(conn, run)
+
+
+def serve_writes(conn: Connection, location: str) -> None:
+    store: Store | None = None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+
+        def run(job: UpdateJob | GraphJob = job) -> object:
+            nonlocal store
+            store = store or open_for_writing(location)
+            if isinstance(job, UpdateJob):
+                return run_update(store, job)
+            return write_graph(store, job)
+
+        _answer(conn, run)
+
+
+def main(argv: list[str]) -> None:
+    role, fd, location, max_bytes, memory_limit = argv
+    limit_memory(int(memory_limit))
+    conn = Connection(int(fd))
+    if role == "query":
+        target, args = serve_queries, (conn, Path(location), int(max_bytes))
+    else:
+        target, args = serve_writes, (conn, location)
+    threading.stack_size(STACK_BYTES)
+    jobs = threading.Thread(target=target, args=args, name=f"{role}-jobs", daemon=True)
+    jobs.start()
+    jobs.join()
 
 
 if __name__ == "__main__":
-    serve(Connection(int(sys.argv[1])), Path(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1:])
