@@ -147,9 +147,12 @@ class _IdleWorkers:
         self._shared: list[_Worker] = []
         self._reserved: list[_Worker] = []
 
-    def put(self, worker: _Worker) -> None:
+    def put(self, worker: _Worker, fresh: bool = False) -> None:
+        """`fresh`: a worker just started goes last in line, so a query meanwhile takes a warm
+        one rather than waiting for the new one's start-up."""
         with self._ready:
-            (self._reserved if worker.reserved else self._shared).append(worker)
+            lane = self._reserved if worker.reserved else self._shared
+            lane.insert(0, worker) if fresh else lane.append(worker)
             self._ready.notify_all()
 
     def take(self, ad_hoc: bool, timeout: float) -> _Worker | None:
@@ -175,6 +178,7 @@ def _start_process(
     ours, theirs = socket.socketpair()
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_package_root(), env.get("PYTHONPATH")]))
+    env["RUST_BACKTRACE"] = "0"  # a worker out of memory logs one line, not a backtrace
     process = subprocess.Popen(
         [
             sys.executable,
@@ -278,7 +282,7 @@ class QueryPool:
             self._workers.remove(worker)
             closed = self._closed
         if not closed:
-            self._idle.put(self._start_worker(worker.reserved))
+            self._idle.put(self._start_worker(worker.reserved), fresh=True)
 
     def store_changed(self) -> None:
         """Make the workers reopen the store before their next query."""

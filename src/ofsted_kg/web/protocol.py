@@ -1,7 +1,9 @@
 """Reading a SPARQL 1.1 Protocol request: which operation, its text and its dataset.
 
 Parameters are decoded strictly as UTF-8 (from the raw query string and body, not Flask's lenient
-decoding) so a non-UTF-8 request is refused rather than silently mangled.
+decoding) so a non-UTF-8 request is refused rather than silently mangled. A query or update text
+over the server's length limit is refused (413), unread when the request announces its length.
+HEAD is answered as GET.
 """
 
 from __future__ import annotations
@@ -58,17 +60,13 @@ def read_operation(request: Request, max_text_bytes: int) -> Operation:
     """The operation of a request; a query or update text over `max_text_bytes` bytes is refused
     (413), unread when its length is announced."""
     op = _operation(request, max_text_bytes)
-    size = len(op.text.encode("utf-8"))
-    if size > max_text_bytes:
-        _too_long(size, max_text_bytes)
+    _refuse_longer(len(op.text.encode("utf-8")), max_text_bytes, "query or update")
     return op
 
 
-def _too_long(size: int, limit: int) -> None:
-    abort(
-        413,
-        f"the {size}-byte query or update is longer than this server's limit of {limit} bytes",
-    )
+def _refuse_longer(size: int, limit: int, what: str) -> None:
+    if size > limit:
+        abort(413, f"the {size}-byte {what} is longer than this server's limit of {limit} bytes")
 
 
 def _operation(request: Request, max_text_bytes: int) -> Operation:
@@ -80,6 +78,9 @@ def _operation(request: Request, max_text_bytes: int) -> Operation:
         return Operation(op.kind, op.one("query") or "", params)
     media_type = request.mimetype
     if media_type == FORM:
+        # Percent-encoding at most triples a text: a longer form cannot hold an allowed one,
+        # and is refused before it is decoded.
+        _refuse_longer(request.content_length or 0, 3 * max_text_bytes + 4096, "form")
         for name, values in parse_params(request.get_data(cache=True), "form body").items():
             params.setdefault(name, []).extend(values)
         op = Operation(None, "", params)
@@ -90,8 +91,7 @@ def _operation(request: Request, max_text_bytes: int) -> Operation:
             abort(400, "the form has neither a 'query' nor an 'update' field")
         return Operation("query" if query is not None else "update", query or update or "", params)
     if media_type in (QUERY_TYPE, UPDATE_TYPE):
-        if (request.content_length or 0) > max_text_bytes:
-            _too_long(request.content_length or 0, max_text_bytes)
+        _refuse_longer(request.content_length or 0, max_text_bytes, "query or update")
         kind = "query" if media_type == QUERY_TYPE else "update"
         return Operation(kind, _body_text(request, media_type), params)
     if not media_type:

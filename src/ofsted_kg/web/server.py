@@ -18,7 +18,7 @@ from types import FrameType
 import waitress
 
 from ..store import open_store
-from . import create_app
+from .app import create_app
 from .config import WebConfig
 
 MAX_HEADER_BYTES = 64 * 1024
