@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from ..limits import death_reason
 from ..store.base import StoreError
@@ -152,7 +152,10 @@ class _IdleWorkers:
         one rather than waiting for the new one's start-up."""
         with self._ready:
             lane = self._reserved if worker.reserved else self._shared
-            lane.insert(0, worker) if fresh else lane.append(worker)
+            if fresh:
+                lane.insert(0, worker)
+            else:
+                lane.append(worker)
             self._ready.notify_all()
 
     def take(self, ad_hoc: bool, timeout: float) -> _Worker | None:
@@ -328,7 +331,7 @@ class QueryPool:
             self._idle.put(worker)
             raise
         self._idle.put(worker)
-        return answer  # type: ignore[return-value]
+        return cast(tuple[bytes, str], answer)
 
     def close(self) -> None:
         """Kill every worker, then wait for them together: shutting down takes at most a few
@@ -365,7 +368,9 @@ class Writer:
     def run(self, job: UpdateJob | GraphJob) -> object:
         """Run `job`; return the worker's answer or raise QueryError (400, 403, 404, 503, 504)."""
         if not self._lock.acquire(timeout=self.timeout):
-            raise QueryError(503, f"another write ran for {self.timeout:g} s; try again shortly")
+            raise QueryError(
+                503, f"another write kept the store busy for {self.timeout:g} s; try again shortly"
+            )
         try:
             if self._closed:
                 raise QueryError(503, "the server is shutting down")
