@@ -492,3 +492,17 @@ def test_graph_store_writes_refuse_entities_and_huge_literals(writable: Served) 
     assert status == 201, body
     status, _, body = writable.request("GET", LAUGHS_GRAPH, headers={"Accept": "text/turtle"})
     assert status == 200 and b'"ok"' in body
+
+
+def test_the_length_limit_is_for_queries_not_the_token_holders_updates(writable: Served) -> None:
+    # A report graph sent as one update (the remote backend without a Graph Store) can pass 1 MiB.
+    triples = " ".join(f'<http://x/s{i}> <http://x/p> "{i:090}" .' for i in range(12_000))
+    update = f"INSERT DATA {{ GRAPH <http://example.org/big> {{ {triples} }} }}"
+    assert len(update) > 1024 * 1024
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    status, _, body = writable.request("POST", "/sparql", update, {**SPARQL_UPDATE, **auth})
+    assert status == 200, body
+    status, body = query(
+        writable, "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/big> { ?s ?p ?o } }"
+    )
+    assert status == 200 and b'"12000"' in body, body

@@ -205,9 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     p.add_argument("--max-result-bytes", type=int, help="largest result sent (default 50 MiB)")
-    p.add_argument(
-        "--max-query-bytes", type=int, help="longest query or update text (default 1 MiB)"
-    )
+    p.add_argument("--max-query-bytes", type=int, help="longest query text (default 1 MiB)")
     p.add_argument(
         "--worker-memory",
         type=int,

@@ -18,7 +18,7 @@ class WebConfig:
     max_waiting: int = 4  # /sparql queries waiting for a worker; more get 503 at once
     max_result_bytes: int = 50 * 1024 * 1024  # larger results are refused (413), never cut
     max_body_bytes: int = 16 * 1024 * 1024  # larger request bodies are refused (413)
-    max_query_bytes: int = 1024 * 1024  # longer query or update text is refused (413) unread
+    max_query_bytes: int = 1024 * 1024  # longer query text is refused (413), unread
     worker_memory_bytes: int = 2048 * MIB  # address space of each query and write worker
     write_timeout: float = 60.0  # seconds; a longer write is stopped and rolled back (504)
     max_literal_chars: int = 1024 * 1024  # Graph Store writes with a longer literal: 413

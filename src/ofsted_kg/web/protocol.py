@@ -1,9 +1,9 @@
 """Reading a SPARQL 1.1 Protocol request: which operation, its text and its dataset.
 
 Parameters are decoded strictly as UTF-8 (from the raw query string and body, not Flask's lenient
-decoding) so a non-UTF-8 request is refused rather than silently mangled. A query or update text
-over the server's length limit is refused (413), unread when the request announces its length.
-HEAD is answered as GET.
+decoding) so a non-UTF-8 request is refused rather than silently mangled. A query over the
+server's length limit is refused (413), unread when the request announces its length. HEAD is
+answered as GET.
 """
 
 from __future__ import annotations
@@ -56,11 +56,13 @@ def _body_text(request: Request, media_type: str) -> str:
         abort(400, f"the {media_type} body is not valid UTF-8")
 
 
-def read_operation(request: Request, max_text_bytes: int) -> Operation:
-    """The operation of a request; a query or update text over `max_text_bytes` bytes is refused
-    (413), unread when its length is announced."""
-    op = _operation(request, max_text_bytes)
-    _refuse_longer(len(op.text.encode("utf-8")), max_text_bytes, "query or update")
+def read_operation(request: Request, max_query_bytes: int) -> Operation:
+    """The operation of a request; a query over `max_query_bytes` bytes is refused (413), unread
+    when its length is announced. Updates (only with the write token) are bounded by the body
+    limit, and refused by the write worker if too complex; as a form, by the form limit."""
+    op = _operation(request, max_query_bytes)
+    if op.kind == "query":
+        _refuse_longer(len(op.text.encode("utf-8")), max_query_bytes, "query")
     return op
 
 
@@ -69,7 +71,7 @@ def _refuse_longer(size: int, limit: int, what: str) -> None:
         abort(413, f"the {size}-byte {what} is longer than this server's limit of {limit} bytes")
 
 
-def _operation(request: Request, max_text_bytes: int) -> Operation:
+def _operation(request: Request, max_query_bytes: int) -> Operation:
     params = parse_params(request.query_string, "query string")
     if request.method in ("GET", "HEAD"):
         if "update" in params:
@@ -78,9 +80,9 @@ def _operation(request: Request, max_text_bytes: int) -> Operation:
         return Operation(op.kind, op.one("query") or "", params)
     media_type = request.mimetype
     if media_type == FORM:
-        # Percent-encoding at most triples a text: a longer form cannot hold an allowed one,
-        # and is refused before it is decoded.
-        _refuse_longer(request.content_length or 0, 3 * max_text_bytes + 4096, "form")
+        # Percent-encoding at most triples a text: a longer form cannot hold an allowed query,
+        # and is refused before it is decoded (a large update is sent as sparql-update).
+        _refuse_longer(request.content_length or 0, 3 * max_query_bytes + 4096, "form")
         for name, values in parse_params(request.get_data(cache=True), "form body").items():
             params.setdefault(name, []).extend(values)
         op = Operation(None, "", params)
@@ -90,10 +92,11 @@ def _operation(request: Request, max_text_bytes: int) -> Operation:
         if query is None and update is None:
             abort(400, "the form has neither a 'query' nor an 'update' field")
         return Operation("query" if query is not None else "update", query or update or "", params)
-    if media_type in (QUERY_TYPE, UPDATE_TYPE):
-        _refuse_longer(request.content_length or 0, max_text_bytes, "query or update")
-        kind = "query" if media_type == QUERY_TYPE else "update"
-        return Operation(kind, _body_text(request, media_type), params)
+    if media_type == QUERY_TYPE:
+        _refuse_longer(request.content_length or 0, max_query_bytes, "query")
+        return Operation("query", _body_text(request, media_type), params)
+    if media_type == UPDATE_TYPE:
+        return Operation("update", _body_text(request, media_type), params)
     if not media_type:
         abort(
             415,

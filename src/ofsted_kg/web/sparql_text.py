@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 _OPENING, _CLOSING = "{([", "})]"
+_DATA = "data"
 
 # Order matters: comments, strings and IRIs are consumed whole before words are looked at.
 _TOKEN = re.compile(
@@ -94,12 +95,15 @@ class Outline:
 def outline(text: str, max_nesting: int = MAX_NESTING, max_chain: int = MAX_CHAIN) -> Outline:
     """One pass over `text`: its SERVICE, LOAD and FROM targets, or TooComplex as soon as the
     brackets nest deeper than `max_nesting` or one path from the top of the query to a leaf
-    crosses more than `max_chain` chaining tokens (see _CHAIN_WORDS) and groups. Stopping early
-    keeps a hostile text cheap to refuse."""
+    crosses more than `max_chain` chaining tokens (see _CHAIN_WORDS) and groups. Data blocks
+    (INSERT DATA, DELETE DATA, VALUES) are flat lists, not chains: nothing in them counts. Stopping
+    early keeps a hostile text cheap to refuse."""
     targets: dict[str, list[str]] = {word: [] for word in _TARGETS}
     pending: str | None = None  # a SERVICE/LOAD/FROM keyword waiting for its target
-    # One entry per open bracket (the root first): [bracket, own chain count, deepest child total].
+    # One entry per open bracket (the root first): [bracket, own chain count, deepest child total];
+    # the bracket is DATA for a data block and everything in it.
     groups: list[list] = [["{", 0, 0]]
+    data_next = False  # after DATA or VALUES: the next { opens a data block
     on_path = 0  # own counts of the open groups, summed: a lower bound of the deepest path
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
@@ -112,11 +116,15 @@ def outline(text: str, max_nesting: int = MAX_NESTING, max_chain: int = MAX_CHAI
             targets[pending].append(value)
             pending = None
         counts = False
+        in_data = groups[-1][0] == _DATA
         if kind == "punct":
             if value in _OPENING:
-                groups[-1][1] += 1  # a group next to others is joined to them
-                on_path += 1
-                groups.append([value, 0, 0])
+                if not in_data:  # a group next to others is joined to them
+                    groups[-1][1] += 1
+                    on_path += 1
+                opens_data = in_data or (data_next and value == "{")
+                data_next = data_next and not opens_data
+                groups.append([_DATA if opens_data else value, 0, 0])
                 if len(groups) - 1 > max_nesting:
                     raise TooComplex(
                         f"the request nests brackets more than {max_nesting} levels deep; "
@@ -128,14 +136,15 @@ def outline(text: str, max_nesting: int = MAX_NESTING, max_chain: int = MAX_CHAI
                     on_path -= own
                     groups[-1][2] = max(groups[-1][2], own + deepest)
             else:  # . ; , (a comma only between objects, not between arguments)
-                counts = value != "," or groups[-1][0] != "("
+                counts = not in_data and (value != "," or groups[-1][0] != "(")
         elif kind == "word":
             word = value.upper()
-            counts = word in _CHAIN_WORDS
+            counts = word in _CHAIN_WORDS and not in_data
+            data_next = data_next or word in ("DATA", "VALUES")
             if word in _TARGETS:
                 pending = word
         elif kind == "other":
-            counts = value in _OPERATORS
+            counts = value in _OPERATORS and not in_data
         if counts:
             groups[-1][1] += 1
             on_path += 1
