@@ -429,8 +429,11 @@ def test_hostile_requests_cost_their_limits_only(request, with_token: bool) -> N
     statuses = {name: sorted({status for status, _ in found}) for name, found in answers.items()}
     assert statuses["dense-10MB"] == [413], statuses
     assert all(b"limit of 1048576 bytes" in body for _, body in answers["dense-10MB"])
-    assert statuses["dense-1MB"] == [400] and statuses["chains"] == [400], statuses
-    assert all(b"chains more than 1000" in body for _, body in answers["chains"])
+    # The queries that reach the pool are more than it admits at once (2 workers + 4 waiting):
+    # any of them may be shed at admission (503 at once) when the others hold it.
+    for name, expected in (("dense-1MB", b"chains more than 1000"), ("chains", b"chains more")):
+        for status, body in answers[name]:
+            assert status == 400 and expected in body or status == 503 and b"try again" in body
     # The doublings are stopped by the memory limit, or by the deadline on a busy machine (the
     # memory limit alone: test_a_growing_query_is_stopped_by_the_memory_limit).
     assert statuses["doubling"] in ([503], [504]), answers["doubling"]
