@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +22,16 @@ if not SHARED.is_dir():  # CI clones the repo with ../shared beside it; say so p
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_reports() -> dict[str, dict[str, Any]]:
+    """Every file of ../shared/corpus (seeds and PDFs) extracted once per session, by file name,
+    as `ofsted-kg extract` prints it; the extraction tests take their reports from here."""
+    from ofsted_kg.extract import extract, iter_report_files
+
+    files = iter_report_files([SEEDS_DIR, PDF_DIR])
+    return {path.name: extract(path).to_json() for path in files}
 
 
 @pytest.fixture(scope="session")

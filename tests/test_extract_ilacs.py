@@ -8,8 +8,6 @@ from typing import Any
 import pytest
 from conftest import PDF_DIR
 
-from ofsted_kg.extract import extract
-
 
 def _pdfs_from(year: int) -> list[str]:
     with (PDF_DIR / "MANIFEST.csv").open(encoding="utf-8") as handle:
@@ -21,9 +19,9 @@ RECENT_PDFS = _pdfs_from(2018)
 
 
 @pytest.fixture(scope="session")
-def recent_reports() -> dict[str, dict[str, Any]]:
-    """Every 2018+ PDF extracted once, as `ofsted-kg extract` would print it."""
-    return {name: extract(PDF_DIR / name).to_json() for name in RECENT_PDFS}
+def recent_reports(corpus_reports: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every 2018+ PDF, as `ofsted-kg extract` would print it."""
+    return {name: corpus_reports[name] for name in RECENT_PDFS}
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import GOLD_FILE, PDF_DIR, SEEDS_DIR
+from conftest import GOLD_FILE, PDF_DIR
 
-from ofsted_kg.extract import extract
 from ofsted_kg.gold import compare
 
 KINDS = {"sif", "lscb_review", "lac_2013"}
@@ -34,14 +33,16 @@ def gold() -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="session")
-def reports_2013_2018() -> dict[str, dict[str, Any]]:
-    """Every PDF listed 2013-2018, extracted once, as `ofsted-kg extract` prints it."""
-    return {name: extract(PDF_DIR / name).to_json() for name in PDFS_2013_2018}
+def reports_2013_2018(corpus_reports: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Every PDF listed 2013-2018, as `ofsted-kg extract` prints it."""
+    return {name: corpus_reports[name] for name in PDFS_2013_2018}
 
 
 @pytest.mark.parametrize("seed", SIF_SEEDS)
-def test_seed_matches_gold(seed: str, gold: dict[str, dict[str, Any]]) -> None:
-    result = compare([gold[seed]], [extract(SEEDS_DIR / seed).to_json()])
+def test_seed_matches_gold(
+    seed: str, gold: dict[str, dict[str, Any]], corpus_reports: dict[str, dict[str, Any]]
+) -> None:
+    result = compare([gold[seed]], [corpus_reports[seed]])
     for difference in result.differences:
         print(difference)
     assert not result.differences and not result.missing_docs

@@ -24,8 +24,8 @@ def test_uri_patterns_follow_the_public_sector_layout() -> None:
     assert str(uris.authority("80528")) == "https://kg.test/id/local-authority/80528"
     inspection = uris.inspection("80528", "2017-06-12")
     assert str(inspection) == "https://kg.test/id/inspection/80528/2017-06-12"
-    assert str(uris.inspection_part(inspection, "recommendation", 3)).endswith(
-        "/2017-06-12/recommendation/3"
+    assert str(uris.inspection_part(inspection, "recommendation", "lscb-99")).endswith(
+        "/2017-06-12/recommendation/lscb-99"
     )
     assert str(uris.inspector("Emmy  Tomsett")) == "https://kg.test/id/person/emmy-tomsett"
     assert str(uris.source("ab" * 32)).endswith("/id/source/" + "ab" * 32)

@@ -230,7 +230,7 @@ def test_validation_finds_what_pyshacl_finds_with_the_shapes_as_written() -> Non
     mention = next(g.subjects(RDF.type, T("PersonMention")))
     g.add((mention, PROV.hadRole, U.concept("OFFICIAL_ROLES", "chief_executive")))
     g.remove((next(g.subjects(RDF.type, OA.TextQuoteSelector)), OA.exact, None))
-    g.remove((next(g.subjects(RDF.type, T("Recommendation"))), T("text"), None))
+    g.remove((next(g.subjects(RDF.type, T("Recommendation"))), T("textAsPrinted"), None))
     inspection = next(g.subjects(RDF.type, T("Inspection")))
     g.set(
         (inspection, URIRef("https://schema.org/endDate"), Literal("2001-01-01", datatype=XSD.date))

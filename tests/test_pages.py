@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -254,6 +255,26 @@ def test_inspection_page_links_its_legal_basis_to_legislation_gov_uk(site) -> No
     ) in html
 
 
+def test_an_inspection_reported_twice_lists_each_recommendation_once(site) -> None:
+    # Somerset 2015 is built from the seed text and the PDF of the same report.
+    server, _ = site
+    inspection = str(uris.inspection("80555", "2015-01-20"))
+    query = (
+        f"SELECT (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?g) AS ?documents) WHERE {{ "
+        f"GRAPH ?g {{ <{inspection}> <{uris.term('hasRecommendation')}> ?r }} }}"
+    )
+    body = get(server, "/sparql?query=" + quote(query), "application/sparql-results+json")[2]
+    counts = json.loads(body)["results"]["bindings"][0]
+    assert counts["documents"]["value"] == "2" and int(counts["n"]["value"]) > 20
+    html = get(server, doc_path(inspection), "text/html")[2].decode()
+    section = html.split('id="recommendations-heading"')[1].split('id="team-heading"')[0]
+    items = re.findall(r'<li value="\d+"><a href="([^"]+)"', section)
+    assert len(items) == len(set(items)) == int(counts["n"]["value"])
+    stated_by = "(stated by 002_9e3392fa40d9fa68.txt, 80555_somerset_2015-03-27.pdf)"
+    assert section.count(stated_by) == len(items)
+    assert len(html) < 200_000
+
+
 def test_person_page_lists_inspections_and_colleagues(site) -> None:
     server, inspection = site
     html = get(server, doc_path(inspection), "text/html")[2].decode()
@@ -288,6 +309,36 @@ def test_downloads(site) -> None:
     status, headers, body = get(server, "/queries/inspection-summary?format=csv")
     assert status == 200 and body.startswith(b"source_file,")
     assert get(server, "/download/graph.exe")[0] == 404
+
+
+def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:
+    """Somerset's PDFs printed "risk-" / "reduction" and "decision-" / "making" across line breaks,
+    which their text layers give as U+FFFE, a character XML 1.0 forbids: every RDF/XML page of an
+    inspection and its recommendations, and the named query's SPARQL XML, must parse."""
+    server, _ = site
+    status, _, body = get(server, "/queries/recommendations-search?format=xml")
+    assert status == 200
+    literals = [
+        element.text or ""
+        for element in ET.fromstring(body).iter("{http://www.w3.org/2005/sparql-results#}literal")
+    ]
+    assert any("risk-reduction" in text for text in literals)
+    assert any("decision-making" in text for text in literals)
+    sparql = (
+        f"SELECT DISTINCT ?r WHERE {{ {{ ?r a <{uris.term('Inspection')}> }} UNION "
+        f"{{ ?i <{uris.term('hasRecommendation')}> ?r }} }}"
+    )
+    status, _, body = server.request(
+        "GET",
+        "/sparql?query=" + quote(sparql),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    resources = [row["r"]["value"] for row in json.loads(body)["results"]["bindings"]]
+    assert len(resources) > 50
+    for resource in resources:
+        status, _, body = get(server, doc_path(resource), "application/rdf+xml")
+        assert status == 200, resource
+        ET.fromstring(body)
 
 
 # ------------------------------------------------------------------ in a browser

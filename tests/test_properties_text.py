@@ -20,7 +20,14 @@ from ofsted_kg.clean import (
 from ofsted_kg.extract.dates import MAX_YEAR, MIN_YEAR, find_dates, find_periods, parse_date
 from ofsted_kg.extract.legal import _ANCHOR, _LEGAL_BASIS, ANCHOR_WINDOW
 from ofsted_kg.extract.names import clean_person_name, plain_authority_name
-from ofsted_kg.extract.previous import _JUDGED_ANCHOR, _JUDGED_IN, JUDGED_WINDOW
+from ofsted_kg.extract.previous import (
+    _JUDGED_ANCHOR,
+    _JUDGED_IN,
+    _NAMED,
+    _NAMED_ANCHOR,
+    JUDGED_WINDOW,
+    NAMED_WINDOW,
+)
 from ofsted_kg.extract.sections import flatten_with_offsets, windows_around
 from ofsted_kg.extract.sif import _PREVIOUS, _PREVIOUS_ANCHOR, PREVIOUS_WINDOW
 from ofsted_kg.extract.statistics import _COUNT, _PERCENT, _number, area_statistics
@@ -250,6 +257,8 @@ STATEMENTS = [
     "Children accommodated under section 20 of the Children Act 1989 were seen.",
     "The visit was the second since the local authority was judged inadequate in January 2018.",
     "Local authority children's services were judged requires improvement in 2019 and",
+    "The SLAC inspection, in October 2010, judged safeguarding services to be adequate.",
+    "The safeguarding and looked after children inspection in May 2011 judged services good.",
 ]
 statement_text = st.lists(st.one_of(st.sampled_from(STATEMENTS), any_text), max_size=8).map(
     " ".join
@@ -265,6 +274,7 @@ def test_anchored_searches_find_what_the_full_patterns_find(raw: str) -> None:
         (_LEGAL_BASIS, _ANCHOR, ANCHOR_WINDOW, raw),
         (_PREVIOUS, _PREVIOUS_ANCHOR, PREVIOUS_WINDOW, flat),
         (_JUDGED_IN, _JUDGED_ANCHOR, JUDGED_WINDOW, raw),
+        (_NAMED, _NAMED_ANCHOR, NAMED_WINDOW, raw),
     ):
         full = [m.span() for m in pattern.finditer(text)]
         windowed = [

@@ -1,7 +1,11 @@
-"""Which kind of report a cleaned text is (FORMAT.md `kind`), read from its title and opening.
+"""Which kind of report a cleaned text is (FORMAT.md `kind`), read from its title or subject line.
 
-Kinds are told apart by the phrases each generation prints on its first page or in a letter's
-subject line; the body is not needed. A text matching none is `invalid` with a reason.
+Kinds are told apart by the phrases each generation prints in its title (the lines above
+"Inspection date(s)") or in a letter's subject line (the line after "Dear ..."); the body is not
+needed. A phrase of another kind further on never decides: an ILACS report's summary may speak of
+"a focused visit to the integrated front door". Within the title, the phrase printed first wins.
+A text whose title names no kind but which has an inspection-dates line and a judgement table is
+still a report, of the kind that table belongs to. Any other text is `invalid` with a reason.
 """
 
 from __future__ import annotations
@@ -48,6 +52,36 @@ _OFSTED_MARKERS = re.compile(
 )
 
 
+# The title block ends where the dates or the judgement table begin; a letter's subject line
+# follows the salutation.
+_TITLE_END = re.compile(r"^[ \t]*(?:Inspection\s+dates?|Judgement\s+Grade)\b", re.I | re.M)
+_SALUTATION = re.compile(r"^[ \t]*Dear\s+[^\n]+\n", re.I | re.M)
+# Characters after the salutation that hold the subject line, wrapped or not.
+SUBJECT = 300
+_DATES_LINE = re.compile(r"^[ \t]*Inspection\s+dates?\s*:?\s*\S", re.I | re.M)
+# Judgement tables by the area labels only that generation grades.
+_TABLES: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (kind, tuple(re.compile(label, re.I) for label in labels))
+    for kind, labels in (
+        (
+            "ilacs",
+            (
+                r"impact\s+of\s+leaders\s+on\s+(?:social\s+work\s+)?practice",
+                r"experiences\s+and\s+progress\s+of\s+children\s+who\s+need\s+help",
+            ),
+        ),
+        (
+            "sif",
+            (
+                r"children\s+who\s+need\s+help\s+and\s+protection",
+                r"children\s+looked\s+after\s+and\s+achieving\s+permanence",
+                r"leadership,?\s+management\s+and\s+governance",
+            ),
+        ),
+    )
+)
+
+
 def classify(text: CleanText) -> Classification:
     opening = text.folded[:OPENING]
     if not _OFSTED_MARKERS.search(text.folded):
@@ -56,10 +90,40 @@ def classify(text: CleanText) -> Classification:
         )
     if re.search(r"report not found|page not found|<!doctype", opening, re.I):
         return Classification("invalid", "not a report: a web page ('Report not found')")
-    for kind, pattern in _RULES:
-        match = pattern.search(opening)
-        if match:
-            return Classification(kind, match.group(0))
+    found = _first_title_phrase(opening[slice(*title_span(opening))]) or _first_title_phrase(
+        opening
+    )
+    if found:
+        return found
+    if _DATES_LINE.search(opening):
+        for kind, labels in _TABLES:
+            if all(label.search(opening) for label in labels):
+                return Classification(
+                    kind, f"no known title, but inspection dates and the {kind} judgement table"
+                )
     return Classification(
         "invalid", "not a children's services inspection report: no known title or subject line"
     )
+
+
+def title_span(opening: str) -> tuple[int, int]:
+    """Where the title or subject line is: after 'Dear ...' in a letter, else the lines before
+    'Inspection date(s)' or the judgement table."""
+    salutation = _SALUTATION.search(opening)
+    if salutation:
+        return salutation.end(), salutation.end() + SUBJECT
+    end = _TITLE_END.search(opening)
+    return 0, end.start() if end else len(opening)
+
+
+def _first_title_phrase(title: str) -> Classification | None:
+    """The kind whose phrase is printed first in `title` (the earlier rule on a tie)."""
+    matches = [
+        (m.start(), index, kind, m)
+        for index, (kind, pattern) in enumerate(_RULES)
+        if (m := pattern.search(title))
+    ]
+    if not matches:
+        return None
+    _, _, kind, match = min(matches, key=lambda found: found[:2])
+    return Classification(kind, match.group(0))

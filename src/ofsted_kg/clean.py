@@ -6,7 +6,10 @@ What the reports need (see the seeds' notes in ../shared/gold/seeds.json):
 - footnote markers dropped: superscripts and `<sup>`, and markers glued to words or figures
   ("Board1", "42,6163" -> 42,616, "12%4" -> 12%);
 - bullets (◼ ▪ • ● -) turned into one marker, "- ";
-- soft hyphens, replacement characters, non-breaking and zero-width spaces removed.
+- soft hyphens, replacement characters, non-breaking and zero-width spaces removed;
+- every character XML 1.0 forbids dealt with (`xml_safe`): U+FFFE, which PDF text layers print
+  for a hyphen at a line break ("multi", U+FFFE, "agency"), becomes that hyphen; control characters
+  become spaces. So every literal made from the text serialises as RDF/XML and SPARQL XML.
 
 Line structure is kept: extractors read headings and lists by line. Quotes are kept as printed
 (`text`); `folded` is the same text with quotes and dashes folded to ASCII, character for
@@ -148,7 +151,33 @@ def _table_row(line: str) -> str:
     return "\t".join(cells)
 
 
+# Characters XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls other than tab,
+# line feed and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# PDF text layers (pdfium) print a hyphen that ends a line as U+FFFE and join the two lines'
+# words: "Barazetti\uFFFEScott", "multi\uFFFEagency". Ofsted's reports do not hyphenate words at
+# line ends, so it is always a printed hyphen.
+_PDF_LINE_END_HYPHEN = "\ufffe"
+
+
+def xml_safe(text: str) -> str:
+    """`text` with no character XML 1.0 forbids, same length: U+FFFE becomes the hyphen
+    it stands for, any other forbidden character a space."""
+    if not _XML_FORBIDDEN.search(text):
+        return text
+    return _XML_FORBIDDEN.sub(lambda m: "-" if m.group() == _PDF_LINE_END_HYPHEN else " ", text)
+
+
+def xml_safe_bytes(body: bytes) -> bytes:
+    """A UTF-8 XML serialisation with every forbidden character replaced (see `xml_safe`):
+    the last guard for literals that reached a store by other ways than the build."""
+    text = body.decode("utf-8", errors="surrogatepass")
+    safe = xml_safe(text)
+    return body if safe is text else safe.encode("utf-8")
+
+
 def _normalise_characters(text: str) -> str:
+    text = xml_safe(text)
     text = text.replace("\u00ad", "").replace("\ufffd", "").replace("\ufeff", "")
     text = re.sub("[\u200b\u200c\u200d\u2060]", "", text)
     text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
@@ -214,7 +243,9 @@ def remove_running_lines(pages: list[str], edge: int = 4) -> list[str]:
     """Drop lines repeated near the top or bottom of most pages (running headers and footers).
 
     A line counts by its shape (digits folded), so "... 9 to 13 June 2025 2" on page 2 and
-    "... 9 to 13 June 2025 3" on page 3 are the same running line.
+    "... 9 to 13 June 2025 3" on page 3 are the same running line. The top of the first page is
+    kept whatever repeats: that is where the title is, and some reports print their title as the
+    header of every page (Bracknell Forest 2022: "Inspection of Bracknell Forest ...").
     """
     if len(pages) < 3:
         return pages
@@ -227,10 +258,10 @@ def remove_running_lines(pages: list[str], edge: int = 4) -> list[str]:
     if not running:
         return pages
     cleaned = []
-    for page in pages:
+    for number, page in enumerate(pages):
         lines = page.split("\n")
         nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-        edges = set(nonblank[:edge] + nonblank[-edge:])
+        edges = set((nonblank[:edge] if number else []) + nonblank[-edge:])
         cleaned.append(
             "\n".join(
                 ln for i, ln in enumerate(lines) if not (i in edges and _shape(ln) in running)

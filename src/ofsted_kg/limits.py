@@ -17,6 +17,9 @@ MIB = 1024 * 1024
 def limit_memory(max_bytes: int) -> None:
     """Cap this process's address space (RLIMIT_AS) at `max_bytes`: call it first thing in a
     worker process, before it opens stores or starts threads."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:  # an unprivileged process cannot raise its hard limit
+        max_bytes = min(max_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
     # A worker that dies at the limit must not then write a core file of that size.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))

@@ -107,14 +107,12 @@ def parse_query_file(path: Path, uris: Uris | None = None) -> NamedQuery:
             )
         else:
             fields[key] = value
-    if "title" not in fields:
-        raise ValueError(f"{path.name}: the header has no '# title:'")
     if params and not _OUTER_WHERE.search(text):
         raise ValueError(f"{path.name}: a query with parameters needs an explicit WHERE {{")
     columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
     return NamedQuery(
         name=path.stem,
-        title=fields["title"],
+        title=fields.get("title", path.stem),  # a hand-written query file needs no header
         description=fields.get("description", ""),
         parameters=tuple(params),
         columns=columns,
@@ -208,7 +206,11 @@ def json_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
 
 def render_table(data: bytes) -> str:
     """SPARQL JSON results as an aligned plain-text table."""
-    columns, rows = json_rows(data)
+    return table_text(*json_rows(data))
+
+
+def table_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """Rows as an aligned plain-text table, with the row count."""
     cells = [columns] + [[row.get(c, "") for c in columns] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]

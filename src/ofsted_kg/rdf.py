@@ -8,6 +8,7 @@ are collected in a list and added in one go (rdflib's per-call overhead dominate
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -220,6 +221,8 @@ class ReportGraphBuilder:
                 self.add(node, PROV.hadRole, self.uris.concept(scheme, mention.role))
                 if mention.organisation:
                     self.add(node, self.T("organisationAsPrinted"), Literal(mention.organisation))
+                if mention.role_as_printed:
+                    self.add(node, self.T("roleAsPrinted"), Literal(mention.role_as_printed))
                 if scheme == "OFFICIAL_ROLES" and authority and mention.role != "other":
                     post = self.uris.post(authority.urn, mention.role)
                     self.add(node, self.T("post"), post)
@@ -228,9 +231,15 @@ class ReportGraphBuilder:
                     self.add(post, ORG.role, self.uris.concept(scheme, mention.role))
 
     def recommendations(self) -> None:
+        # Keyed by target and printed number (else the place in its target's list), not by the
+        # place in the report: every document of one inspection (a text copy, the PDF) then
+        # names the same recommendation with the same URI, even if one reads an item fewer.
         T = self.T
+        places: Counter[str] = Counter()
         for n, rec in enumerate(self.report.recommendations, 1):
-            node = self.part("recommendation", n)
+            places[rec.target] += 1
+            key = rec.number if rec.number is not None else f"item-{places[rec.target]}"
+            node = self.part("recommendation", f"{rec.target}-{key}")
             self.fact(node, "Recommendation", rec.evidence)
             self.add(self.inspection, T("hasRecommendation"), node)
             self.add(node, T("position"), Literal(n, datatype=XSD.integer))
@@ -241,7 +250,7 @@ class ReportGraphBuilder:
                 self.add(node, T("priority"), Literal(rec.priority))
             if rec.theme:
                 self.add(node, T("theme"), Literal(rec.theme))
-            self.add(node, T("text"), Literal(rec.text))
+            self.add(node, T("textAsPrinted"), Literal(rec.text))
             if rec.framework_reference:
                 ref = self.uris.concept("NATIONAL_FRAMEWORK", rec.framework_reference)
                 self.add(node, T("frameworkReference"), ref)
@@ -255,7 +264,7 @@ class ReportGraphBuilder:
                 self.add(self.inspection, self.T("hasFinding"), node)
                 self.add(node, self.T("findingList"), self.uris.concept("FINDING_LISTS", list_key))
                 self.add(node, self.T("position"), Literal(n, datatype=XSD.integer))
-                self.add(node, self.T("text"), Literal(item.text))
+                self.add(node, self.T("textAsPrinted"), Literal(item.text))
 
     def previous_inspections(self) -> None:
         for n, prev in enumerate(self.report.previous_inspection or [], 1):

@@ -54,6 +54,7 @@ class PersonMention:
     role: str
     evidence: Evidence
     organisation: str | None = None  # as printed, for officials ("Department for Education")
+    role_as_printed: str | None = None  # the role's label as printed ("Lead inspector on site")
 
 
 @dataclass(frozen=True)

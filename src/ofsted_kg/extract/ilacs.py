@@ -14,9 +14,9 @@ import re
 from ..clean import CleanText
 from ..records import DateFact, Judgement, Period, Report, TextFact
 from ..vocab import parse_grade
-from .dates import find_dates, find_periods
+from .dates import dates_line, find_dates, find_periods
 from .improvements import recommendations
-from .lists import bullet_items, heading_end
+from .lists import bullet_items, bullets_before
 from .names import plain_authority_name
 from .people import lead_inspectors
 from .previous import previous_inspections
@@ -81,17 +81,12 @@ def authority(text: CleanText) -> TextFact | None:
     return None
 
 
-_DATES_LINE = re.compile(r"^Inspection\s+dates?\s*:?\s*(?P<dates>[^\n]*(?:\n[^\n]*)?)", re.I | re.M)
-
-
 def inspection_periods(text: CleanText) -> list[Period]:
-    """Fieldwork periods from the 'Inspection dates:' line (read on if it wraps after 'to'/'and')."""
-    match = _DATES_LINE.search(text.folded)
-    if not match:
+    """Fieldwork periods from the 'Inspection dates:' line (read on where it wraps)."""
+    found = dates_line(text.folded)
+    if not found:
         return []
-    first, _, second = match.group("dates").partition("\n")
-    dates = first if not re.search(r"(?:\bto|\band|-)\s*$", first) else f"{first}\n{second}"
-    start = match.start("dates")
+    _, start, dates = found
     return [
         Period(p.first, p.last, text.evidence(start + p.start, start + p.end))
         for p in find_periods(dates)
@@ -160,7 +155,9 @@ _IMPROVE_HEADING = re.compile(r"^What\s+needs\s+to\s+improve\b[^\n]{0,40}$", re.
 
 
 def improvement_points(text: CleanText):
-    start = heading_end(text, _IMPROVE_HEADING)
-    if start is None:
+    """The bullets under 'What needs to improve?', and those the text stream printed before it."""
+    heading = _IMPROVE_HEADING.search(text.folded)
+    if heading is None:
         return []
-    return recommendations(text, bullet_items(text, start))
+    items = bullets_before(text, heading.start()) + bullet_items(text, heading.end())
+    return recommendations(text, items)

@@ -44,6 +44,22 @@ def framework_reference(text: str) -> str | None:
     return None
 
 
+# A group that holds no points says so where its first point would be, numbered, bulleted or as
+# a line of its own: 'The inspection did not find any areas for priority and immediate action.',
+# 'There are no areas for priority action.', 'No areas were identified for priority action.'
+_NONE_STATED = re.compile(
+    r"(?:The\s+inspection|Inspectors)\s+did\s+not\s+(?:find|identify)\s+any\b"
+    r"|There\s+(?:are|were)\s+no\s+(?:areas?|recommendations)\b"
+    r"|No\s+(?:areas?|recommendations)\s+(?:were|was|have\s+been|has\s+been)\s+identified\b",
+    re.I,
+)
+
+
+def states_none(text: str) -> bool:
+    """The text says there are no points here; it is not one."""
+    return bool(_NONE_STATED.match(text))
+
+
 def recommendations(
     text: CleanText, items: list[Item], target: str = "local_authority"
 ) -> list[Recommendation]:
@@ -59,6 +75,7 @@ def recommendations(
             framework_reference=framework_reference(item.text),
         )
         for item in items
+        if not states_none(item.text)
     ]
 
 

@@ -2,8 +2,9 @@
 
 Shared by the ILACS and letter extractors. Names come as printed lists ("Rebecca Quested, His
 Majesty's Inspector, and Matthew Reed, His Majesty's Inspector", "Anna Gravelle and Neil
-Penswick"); titles are dropped and every name must look like a person's name, so a sentence
-fragment is never taken for one. Roles are only those the text states.
+Penswick", "Karen Wareing Fiona Millns" with no commas); titles are dropped and every name must
+look like a person's name, so a sentence fragment is never taken for one. Roles are only those
+the text states. How a list is cut into names is told in `split_names` and docs/sif.md.
 """
 
 from __future__ import annotations
@@ -11,17 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..clean import CleanText
+from ..clean import CleanText, fold_whitespace
 from ..records import PersonMention
-from .names import clean_person_name, looks_like_person_name
-
-# Inspector titles as printed after a name; removed before a list of names is split.
-_INSPECTOR_TITLE = re.compile(
-    r"\b(?:(?:Her|His)\s+Majesty'?s\s+(?:Senior\s+)?Inspectors?(?:\s+\(HMI\))?|"
-    r"(?:Senior\s+)?HMI|Ofsted\s+Inspectors?|Social\s+Care\s+Regulatory\s+Inspectors?)\b",
-    re.I,
+from .names import (
+    PARTICLES,
+    TITLE,
+    clean_person_name,
+    given_names,
+    is_initial,
+    is_name_word,
+    looks_like_person_name,
 )
-_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b)\s*", re.I)
+
+# What ends one name in a printed list: a comma, semicolon, colon, '&', 'and', a bracketed note,
+# a full stop after a word (not after an initial: "Fiona J. Millns"), or a title (see
+# names.TITLE: "Joy Howick HMI Pauline Higham HMI").
+_SEPARATOR = re.compile(rf"[,;:&/]|\band\b|\([^)]*\)?|(?<=[^\W\d_]{{2}})\.(?=\s|$)|{TITLE.pattern}")
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -31,33 +38,127 @@ class NameSpan:
     end: int
 
 
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    start: int
+    end: int
+    line: int
+
+
 def split_names(folded: str, offset: int = 0) -> list[NameSpan]:
-    """The person names in a printed list, titles dropped; `offset` shifts the positions."""
-    untitled = _INSPECTOR_TITLE.sub(lambda m: " " * len(m.group()), folded)
+    """The person names in a printed list, titles dropped; `offset` shifts the positions.
+
+    Separators (commas, 'and', notes, titles, full stops) cut the list into runs of words. A run
+    with a word that cannot be part of a name (a lowercase word: a sentence) holds no name. A run
+    of two or three words is one name, even over a line break ("Maire" / "Atherton"). A longer
+    run is several names printed without commas ("Karen Wareing Fiona Millns", one name per
+    line): see `_segment`.
+    """
     found: list[NameSpan] = []
     position = 0
-    for part in [*_LIST_SEPARATOR.split(untitled)]:
-        start = untitled.index(part, position)
-        position = start + len(part)
-        name = clean_person_name(part)
-        if name and looks_like_person_name(name):
-            at = start + part.index(name.split()[0])
-            found.append(NameSpan(name, offset + at, offset + start + len(part.rstrip())))
+    for separator in [*_SEPARATOR.finditer(folded), None]:
+        stop = separator.start() if separator else len(folded)
+        found.extend(_names_in_run(folded, position, stop, offset))
+        position = separator.end() if separator else stop
     return found
 
 
+def is_title_only(line: str) -> bool:
+    """Whether a line is a title and nothing else ("His Majesty's Inspector", "Senior HMI")."""
+    return bool(line.strip()) and not clean_person_name(line)
+
+
+def holds_only_names(line: str) -> bool:
+    """Whether a line holds nothing but names, titles, notes and separators: the wrapped rest of
+    a list of names, or the next name of a list printed one name per line."""
+    return all(is_name_word(word) for word in _WORD.findall(_SEPARATOR.sub(" ", line)))
+
+
+def _names_in_run(folded: str, start: int, stop: int, offset: int) -> list[NameSpan]:
+    words = []
+    for match in _WORD.finditer(folded, start, stop):
+        line = folded.count("\n", 0, match.start())
+        words.append(_Word(match.group(), match.start(), match.end(), line))
+    if len(words) < 2 or not all(is_name_word(w.text) for w in words):
+        return []
+    # A particle belongs to the word after it ("de Souza"), so names are counted in surnames.
+    units: list[list[_Word]] = []
+    for word in words:
+        if units and units[-1][-1].text.casefold() in PARTICLES:
+            units[-1].append(word)
+        else:
+            units.append([word])
+    found = []
+    for group in _segment(units):
+        flat = [w for unit in group for w in unit]
+        name = clean_person_name(" ".join(w.text for w in flat))
+        if looks_like_person_name(name):
+            found.append(NameSpan(name, offset + flat[0].start, offset + flat[-1].end))
+    return found
+
+
+def _segment(units: list[list[_Word]]) -> list[list[list[_Word]]]:
+    """A run of name words cut into names of two or three words, the most likely way.
+
+    Every name has two or three words. Among the possible cuts, the best scores most: +2 for each
+    name that starts with a common given name (data/given_names.txt), +1 for each cut at a line
+    break (one name per line), -1 for each three-word name unless its middle word is an initial
+    ("Fiona J Millns"), -5 for a name ending in an initial. So "Judith Nelson Robert Pyner" is two
+    names, "Dominic Porter Moore" one, and a list of unknown names falls into pairs.
+    """
+    count = len(units)
+    if count <= 3:
+        return [units]
+    best: list[tuple[float, list[list[list[_Word]]]] | None] = [None] * (count + 1)
+    best[0] = (0.0, [])
+    for end in range(2, count + 1):
+        options = []
+        for size in (2, 3):
+            previous = best[end - size] if end - size >= 0 else None
+            if previous is None:
+                continue
+            group = units[end - size : end]
+            score = previous[0] + _name_score(group)
+            if end - size > 0 and group[0][0].line != units[end - size - 1][-1].line:
+                score += 1
+            options.append((score, [*previous[1], group]))
+        if options:
+            best[end] = max(options, key=lambda option: option[0])
+    result = best[count]
+    return result[1] if result else [units]
+
+
+def _name_score(group: list[list[_Word]]) -> float:
+    score = 2.0 if group[0][0].text.casefold() in given_names() else 0.0
+    if len(group) == 3 and not is_initial(group[1][0].text):
+        score -= 1
+    if is_initial(group[-1][-1].text):
+        score -= 5
+    return score
+
+
 def mentions(
-    text: CleanText, spans: list[NameSpan], role: str, quote_span: tuple[int, int] | None = None
+    text: CleanText,
+    spans: list[NameSpan],
+    role: str,
+    quote_span: tuple[int, int] | None = None,
+    role_span: tuple[int, int] | None = None,
 ) -> list[PersonMention]:
-    """PersonMentions for `spans`, quoting `quote_span` (the whole statement) when given."""
+    """PersonMentions for `spans`, quoting `quote_span` (the whole statement) when given, with
+    the role's label as printed at `role_span` when there is one."""
+    printed = fold_whitespace(text.text[slice(*role_span)]) if role_span else None
     out = []
     for span in spans:
         start, end = quote_span or (span.start, span.end)
-        out.append(PersonMention(span.name, role, text.evidence(start, end)))
+        out.append(PersonMention(span.name, role, text.evidence(start, end), None, printed))
     return out
 
 
-_LEAD_LINE = re.compile(r"^Lead\s+inspectors?\s*:\s*(?P<names>[^\n]+(?:\n[^\n]+)?)", re.I | re.M)
+_LEAD_LINE = re.compile(
+    r"^(?P<label>Lead\s+inspectors?(?:\s+on\s+site)?)\s*:\s*(?P<names>[^\n]+(?:\n[^\n]+)?)",
+    re.I | re.M,
+)
 
 
 def lead_inspectors(text: CleanText) -> list[PersonMention]:
@@ -71,11 +172,12 @@ def lead_inspectors(text: CleanText) -> list[PersonMention]:
         return []
     first, _, second = match.group("names").partition("\n")
     names = first
-    if re.search(r"(,|\band)\s*$", first) or _INSPECTOR_TITLE.fullmatch(second.strip()):
+    if re.search(r"(,|\band)\s*$", first) or is_title_only(second):
         names = f"{first}\n{second}"
     start = match.start("names")
     spans = split_names(names, start)
-    return mentions(text, spans, "lead_inspector", (match.start(), start + len(names)))
+    quote = (match.start(), start + len(names))
+    return mentions(text, spans, "lead_inspector", quote, match.span("label"))
 
 
 # The sentences of a letter's opening paragraph that name its inspectors, and the role each
@@ -123,7 +225,7 @@ def signatories(text: CleanText) -> list[PersonMention]:
     lines = text.folded[match.end() :].split("\n")
     name_line = lines[0] if lines else ""
     title_line = lines[1].strip() if len(lines) > 1 else ""
-    if not _INSPECTOR_TITLE.fullmatch(title_line):
+    if not is_title_only(title_line):
         return []
     spans = split_names(name_line, match.end())
     end = match.end() + len(name_line) + 1 + len(lines[1])

@@ -10,6 +10,10 @@ at the previous inspection in 2014", and, failing those, "since the local author
 inadequate in January 2018" (monitoring visits). The date keeps the precision printed: YYYY-MM,
 or YYYY when only the year is given. A sentence without a judging verb ("improved since the last
 inspection in 2022") states no outcome and is skipped.
+
+An earlier inspection may also be named by its kind, with its date set off by commas: "The SLAC
+inspection, in October 2010, judged safeguarding services to be adequate and services for looked
+after children to be good" (`named_inspections`, every grade the sentence gives).
 """
 
 from __future__ import annotations
@@ -71,6 +75,9 @@ def previous_inspections(text: CleanText, body_start: int = 0) -> list[PreviousI
                 date = _stated_date(rest[: _clause_end(rest)])
         if date and grade:
             return [PreviousInspection(date, grade, text.evidence(start, end))]
+    named = named_inspections(text, body_start)
+    if named:
+        return [previous for _, previous in named]
     return _judged_in(text, body_start)
 
 
@@ -130,3 +137,37 @@ def _sentence_around(source: str, start: int, end: int) -> tuple[int, int]:
     )
     closing = re.compile(r"\.(?=\s|$)").search(source, end)
     return opening + 2 if opening >= 0 else 0, closing.end() if closing else len(source)
+
+
+# "The SLAC inspection, in October 2010, judged ...", "The safeguarding and looked after children
+# inspection in May 2011 judged ...": the inspection named by its kind, its date, then "judged".
+_NAMED = re.compile(
+    r"\bThe\s{1,3}(?P<name>[A-Z]{2,6}|[a-z]{1,15}(?:\s{1,3}[a-z]{1,15}){0,5})\s{1,3}inspection,?"
+    r"\s{1,3}(?:in|of)\s{1,3}(?P<date>[A-Z][a-z]{2,8}\s{1,3}(?:19|20)\d\d),?\s{1,3}"
+    r"(?P<verb>judged|found)\b",
+)
+_NAMED_GRADE = re.compile(
+    r"(?:judged|found|and)\s+(?P<area>[^.;]{0,120}?)\s*(?:to\s+be\s+|as\s+|was\s+|were\s+)?"
+    r"(?P<grade>" + GRADE_PHRASE + r")\b",
+    re.I,
+)
+# The full pattern is tried only around this, which every match holds (as `_judged_in` does).
+_NAMED_ANCHOR = re.compile(r"inspection,?\s+(?:in|of)\s+[A-Z]")
+NAMED_WINDOW = (120, 40)  # characters a match can reach before and after its anchor
+
+
+def named_inspections(text: CleanText, body_start: int = 0) -> list[tuple[int, PreviousInspection]]:
+    """Each grade of a 'The SLAC inspection, in October 2010, judged ...' sentence, with the
+    offset it was read at."""
+    found = []
+    for start, end in windows_around(text.folded, _NAMED_ANCHOR, *NAMED_WINDOW):
+        for match in _NAMED.finditer(text.folded, max(start, body_start), end):
+            date = parse_month(match.group("date"))
+            sentence_start, sentence_end = _sentence_around(text.folded, match.start(), match.end())
+            evidence = text.evidence(max(sentence_start, match.start()), sentence_end)
+            for graded in _NAMED_GRADE.finditer(text.folded, match.start("verb"), sentence_end):
+                grade = parse_grade(graded.group("grade"))
+                area = " ".join(graded.group("area").split()) or None
+                if date and grade:
+                    found.append((graded.start(), PreviousInspection(date, grade, evidence, area)))
+    return found

@@ -23,8 +23,11 @@ from ..clean import BULLET, CleanText
 # A heading is at most this long; longer lines are prose (a PDF wraps prose at 80-90
 # characters, so a capitalised line that long is a sentence running on, not a heading).
 MAX_HEADING = 70
-_NUMBERED = re.compile(r"[ \t]*(\d{1,3})\.[ \t]+(?=\S)")
+# "10. Ensure that ...", and "10.Ensure that ..." / "144.BSCB needs ..." where the PDF dropped
+# the space: a capital letter straight after the full stop (never "2.1 Adoption performance").
+_NUMBERED = re.compile(r"[ \t]*(\d{1,3})\.(?:[ \t]+(?=\S)|(?=[A-Z]))")
 _SENTENCE_END = re.compile(r"""[.!?:;)'"]\s*$""")
+_FINISHED = re.compile(r"""[.!?]['"]?\s*$""")
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,18 @@ def grouped_numbered_list(
     A heading matching `priority_heading` opens a priority group (and clears the theme); any
     other heading followed by numbered items is a theme; a heading matching `stop_heading`, a
     heading followed by prose, or a break in the numbering ends the list.
+
+    Bullets under an item are its sub-points ("... by:" / "- reviewing ..."). Bullets after an
+    item that has finished its sentence, with none before them, are not: they open the next
+    section, whose heading the PDF's text stream printed after them ("Summary for children and
+    young people"), and are left out of the item (a numbered item after them is still read).
     """
     lines = [ln for ln in iter_lines(folded, start, end) if ln.stripped]
     items: list[GroupedItem] = []
     priority: str | None = None
     theme: str | None = None
     current: list[int] | None = None  # number, start, end
+    sub_points = stray = False  # the item has bullets / bullets after it are not its own
     previous: Line | None = None
 
     def close() -> None:
@@ -163,6 +172,7 @@ def grouped_numbered_list(
                 break  # the numbering broke: this is no longer the list
             close()
             current = [number, line.start + match.end(), line.end]
+            sub_points = stray = False
         elif _is_section_heading(line, stop_heading, _at(lines, index + 1)):
             break  # a known section heading, even right after an unfinished sentence
         elif looks_like_heading(line, previous, _at(lines, index + 1)):
@@ -177,8 +187,12 @@ def grouped_numbered_list(
                 current, theme = None, heading
             elif current or items:
                 break
-        elif current:
-            current[2] = line.end
+        elif current and not stray:
+            if line.stripped.startswith(BULLET.strip()):
+                stray = not sub_points and bool(_FINISHED.search(folded[current[1] : current[2]]))
+                sub_points = not stray
+            if not stray:
+                current[2] = line.end
         previous = line
     close()
     return items

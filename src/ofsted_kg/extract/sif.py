@@ -29,16 +29,20 @@ from ..records import (
     TextFact,
 )
 from ..vocab import GRADE_PHRASE, parse_grade
-from .dates import find_periods, parse_date, parse_month
-from .improvements import framework_reference, list_items
+from .dates import dates_line, find_periods, parse_date, parse_month
+from .improvements import framework_reference, list_items, states_none
 from .lists import bullet_items
 from .names import plain_authority_name
+from .previous import named_inspections
 from .sections import (
     GroupedItem,
+    Line,
     find_heading,
     flatten_with_offsets,
     grouped_numbered_list,
     iter_lines,
+    looks_like_heading,
+    numbered_start,
     span_text,
     windows_around,
 )
@@ -96,18 +100,16 @@ def title_authority(text: CleanText) -> TextFact | None:
     return TextFact(name, text.evidence(before[0].start, before[-1].end)) if name else None
 
 
-_DATES_LINE = re.compile(r"^\s*Inspection\s+dates?\s*:?\s*(?P<dates>[^\n]+)", re.I | re.M)
 _PUBLISHED = re.compile(r"^\s*(?:Report\s+)?published\s*:?\s*(?P<date>[^\n]+)", re.I | re.M)
 
 
 def fieldwork_periods(text: CleanText) -> list[Period]:
-    match = _DATES_LINE.search(text.folded)
-    if not match:
+    found = dates_line(text.folded)
+    if not found:
         return []
-    base = match.start("dates")
+    label, base, dates = found
     return [
-        Period(p.first, p.last, text.evidence(match.start(), base + p.end))
-        for p in find_periods(match.group("dates"))
+        Period(p.first, p.last, text.evidence(label, base + p.end)) for p in find_periods(dates)
     ]
 
 
@@ -227,12 +229,6 @@ def lscb_section_start(text: CleanText, kind: str) -> int:
         position = heading.end + 1
 
 
-# 'The inspection did not find any areas for priority and immediate action.' fills a numbered slot.
-_NONE_FOUND = re.compile(
-    r"(?:The\s+inspection|Inspectors)\s+did\s+not\s+(?:find|identify)\s+any\b", re.I
-)
-
-
 def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
     """Numbered recommendations under each 'Recommendations' / 'What does ... need to improve?'
     heading (or a bare priority heading), addressed to the LSCB when they sit in its part."""
@@ -248,14 +244,16 @@ def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
             continue
         from_line = line.start if _PRIORITY.fullmatch(heading) else line.end + 1
         items = grouped_numbered_list(folded, from_line, len(folded), _PRIORITY, _STOP)
-        if not items:
+        if items:
+            items = _opening_items_before(text, line.start, items[0].number) + items
+        else:
             items = bulleted_groups(text, from_line)
         if not items:
             continue
         covered = items[-1].end
         for item in items:
             body = span_text(text, item.start, item.end)
-            if body.endswith("(Recommendation)") or _NONE_FOUND.match(body):
+            if body.endswith("(Recommendation)") or states_none(body):
                 continue  # a finding that motivated a recommendation, or 'none needed'
             found.append(
                 Recommendation(
@@ -271,25 +269,67 @@ def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
     return found
 
 
+def _opening_items_before(text: CleanText, heading: int, first: int | None) -> list[GroupedItem]:
+    """The recommendations that the PDF's text stream printed before their own heading.
+
+    From 2015 the recommendations open the report's paragraph numbering. When the list under the
+    heading starts at 3, and paragraphs 1 and 2 stand on the heading's page running straight into
+    it, those two are the list's first items. (In 2014 reports the numbering runs through the
+    summary first; its paragraphs before the heading never start at 1 on the heading's page.)
+    """
+    if not first or first == 1:
+        return []
+    folded = text.folded
+    page_start = text.page_starts[text.page_of(heading) - 1]
+    opening = next(
+        (
+            line
+            for line in iter_lines(folded, page_start, heading)
+            if (match := numbered_start(line)) and match.group(1) == "1"
+        ),
+        None,
+    )
+    if opening is None:
+        return []
+    before = grouped_numbered_list(folded, opening.start, heading, _NO_GROUPS, _STOP)
+    if [item.number for item in before] != list(range(1, first)):
+        return []
+    return [] if folded[before[-1].end : heading].strip() else before
+
+
 def bulleted_groups(text: CleanText, start: int) -> list[GroupedItem]:
-    """Bulleted recommendations (2014-2015 reports), each group under its priority heading."""
+    """Bulleted recommendations (2014-2015 reports), each group under its priority heading and
+    theme sub-heading (a heading-shaped line, not a known section's, followed by bullets). A
+    group's 'There are no areas for priority action.' is skipped."""
     found: list[GroupedItem] = []
     priority: str | None = None
+    theme: str | None = None
     position = start
-    for line in iter_lines(text.folded, start):
+    lines = iter_lines(text.folded, start)
+    for line in lines:
         if line.start < position or not line.stripped:
             continue
         if _PRIORITY.fullmatch(line.stripped):
-            priority = line.stripped.rstrip(":")
+            priority, theme = line.stripped.rstrip(":"), None
+            continue
+        if states_none(line.stripped):
             continue
         if not line.stripped.startswith(BULLET.strip()):
-            break
+            following = next((ln for ln in lines if ln.stripped), None)
+            if not (_is_theme(line) and following and following.stripped.startswith(BULLET)):
+                break
+            theme, line = line.stripped, following
         bullets = bullet_items(text, line.start)
-        found.extend(GroupedItem(None, priority, None, b.start, b.end) for b in bullets)
+        found.extend(GroupedItem(None, priority, theme, b.start, b.end) for b in bullets)
         position = bullets[-1].end if bullets else line.end
     return found
 
 
+def _is_theme(line: Line) -> bool:
+    return looks_like_heading(line, None) and not _STOP.search(line.stripped)
+
+
+_NO_GROUPS = re.compile(r"(?!)")
 _STRENGTHS = r"The\s+local\s+authority(?:'s\s+strengths|\s+has\s+the\s+following\s+strengths:?)"
 
 
@@ -298,9 +338,7 @@ def strengths(text: CleanText) -> list[ListItem] | None:
     heading = find_heading(text.folded, _STRENGTHS)
     if heading is None:
         return None
-    items = grouped_numbered_list(
-        text.folded, heading.end + 1, len(text.folded), re.compile(r"(?!)"), _STOP
-    )
+    items = grouped_numbered_list(text.folded, heading.end + 1, len(text.folded), _NO_GROUPS, _STOP)
     if not items:  # bulleted strengths (early reports)
         return _bullets_after(text, heading.end + 1)
     return [ListItem(span_text(text, i.start, i.end), text.evidence(i.start, i.end)) for i in items]
@@ -343,9 +381,10 @@ def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
     """'The previous inspection of the local authority's ... was in July 2012. The local
     authority was judged to be adequate.' sentences and their variants ('Ofsted judged that
     services were inadequate', 'The judgements for the local authority were: Overall
-    effectiveness: Inadequate'), in printed order, or None."""
+    effectiveness: Inadequate') and 'The SLAC inspection, in October 2010, judged ...'
+    (previous.named_inspections), in printed order, or None."""
     flat, offsets = flatten_with_offsets(text.folded)
-    found = []
+    found = named_inspections(text)
     matches = (
         match
         for start, end in windows_around(flat, _PREVIOUS_ANCHOR, *PREVIOUS_WINDOW)
@@ -357,8 +396,10 @@ def previous_inspections(text: CleanText) -> list[PreviousInspection] | None:
         if date and grade:
             area = " ".join((match.group("area") or match.group("area2") or "").split())
             evidence = text.evidence(offsets[match.start()], offsets[match.end() - 1] + 1)
-            found.append(PreviousInspection(date, grade, evidence, area or None))
-    return found or None
+            found.append(
+                (offsets[match.start()], PreviousInspection(date, grade, evidence, area or None))
+            )
+    return [previous for _, previous in sorted(found, key=lambda pair: pair[0])] or None
 
 
 def _warn_missing(report: Report) -> None:

@@ -1,16 +1,19 @@
-"""'The inspection team' roster of the 2013-2018 reports: one line per role, names after it.
+"""'The inspection team' roster of the 2013-2018 reports: one role per line, names after it.
 
     Lead inspector: Emmy Tomsett
     Deputy lead inspector Susan Myers HMI
     Team inspectors: Joy Howick, HMI, Pauline Higham, HMI, Nick
     Stacey, HMI
     Team inspectors (all HMI unless otherwise stated): Deane Jennings (Associate Inspector)
+    Supernumerary inspectors: Nicola Bennett, Brenda McInerney
     Senior data analysts: Stewart Hartshorne, Judith Swindell
     Reporting inspector Gary Lamb HMI            (2013 looked after children reports: the lead)
 
-A list wraps onto the following lines, even inside a name ("Shirley" / "Bailey"), so a line
-continues the list while it holds nothing but names and titles. Titles and bracketed notes are
-dropped by people.split_names, which also refuses anything that does not look like a name.
+A list wraps onto the following lines, even inside a name ("Shirley" / "Bailey"), or prints one
+name per line under its label, so a line continues the list while it holds nothing but names,
+titles and separators. people.split_names reads the names (commas or none, titles and notes
+dropped) and refuses anything that does not look like a name. Each mention keeps its role's label
+as printed ("Lead inspector on site") beside the role concept it maps to (vocab.INSPECTOR_ROLES).
 """
 
 from __future__ import annotations
@@ -19,26 +22,32 @@ import re
 
 from ..clean import CleanText
 from ..records import PersonMention
-from .people import mentions, split_names
+from .people import holds_only_names, mentions, split_names
 from .sections import iter_lines
 
+# Printed role labels -> role keys; the more specific first ("Shadow senior data analyst" before
+# "Shadow inspector" and "Senior data analyst"). Inspectors named by their grade ("Associate
+# inspectors: A and B", "Additional inspector: C") are members of the team.
 _ROLES: tuple[tuple[str, str], ...] = (
+    ("shadow_senior_data_analyst", r"Shadow\s+(?:senior\s+)?data\s+analysts?"),
     ("deputy_lead_inspector", r"Deputy\s+lead\s+inspectors?"),
-    ("lead_inspector", r"(?:Lead|Reporting)\s+inspectors?"),
-    ("team_inspector", r"Team\s+inspectors?"),
+    ("lead_inspector", r"(?:Lead|Reporting)\s+inspectors?(?:\s+on\s+site)?"),
+    ("team_inspector", r"(?:Team|Associate|Additional|Contracted|Seconded)\s+inspectors?"),
+    ("supernumerary_inspector", r"Supernumerary\s+inspectors?"),
     ("shadow_inspector", r"Shadow\s+inspectors?"),
     ("senior_data_analyst", r"(?:Senior\s+)?data\s+analysts?"),
+    ("senior_analytical_officer", r"Senior\s+analytical\s+officers?"),
     ("quality_assurance_manager", r"Quality\s+assurance\s+managers?"),
 )
 _LABEL = re.compile(
-    r"^\s*(?:" + "|".join(f"(?P<{role}>{pattern})" for role, pattern in _ROLES) + r")"
-    r"\s*(?:\([^)]*\))?\s*(?::|\s)\s*",
+    r"^\s*(?-i:(?=[A-Z]))(?:"
+    + "|".join(f"(?P<{role}>{pattern})" for role, pattern in _ROLES)
+    + r")"
+    r"\s*(?:\([^)]*\))?\s*(?::|\s|$)\s*",
     re.I,
 )
-# A wrapped line of a name list: capitalised words, commas, 'and', titles, bracketed notes.
-_NAME_LINE = re.compile(
-    r"(?:(?:[A-Z][\w'-]*\.?|and|\([^)]*\))[\s,]*)+\.?",
-)
+# A line that ends inside a list: the next line continues it even after a blank line.
+_OPEN_END = re.compile(r"(?:[,;&]|\band)\s*$")
 
 
 def inspection_team(text: CleanText) -> list[PersonMention]:
@@ -48,20 +57,23 @@ def inspection_team(text: CleanText) -> list[PersonMention]:
     lines = list(iter_lines(folded))
     for index, line in enumerate(lines):
         label = _LABEL.match(line.text)
-        if not label or not line.text[label.end() :].strip():
+        if not label:
             continue
         role = next(name for name, value in label.groupdict().items() if value)
+        names_start = line.start + label.end()
         end = line.end
+        last = line.text[label.end() :]
         for following in lines[index + 1 :]:
-            stripped = following.stripped
-            if not stripped or _LABEL.match(following.text) or not _NAME_LINE.fullmatch(stripped):
+            if not following.stripped:
+                if last.strip() and not _OPEN_END.search(last):
+                    break
+                continue
+            if _LABEL.match(following.text) or not holds_only_names(following.stripped):
                 break
-            end = following.end
-        names = re.sub(
-            r"\([^)]*\)|\n", lambda m: " " * len(m.group()), folded[line.start + label.end() : end]
-        )
-        spans = split_names(names, line.start + label.end())
-        found.extend(mentions(text, spans, role, (line.start, end)))
+            end, last = following.end, following.text
+        spans = split_names(folded[names_start:end], names_start)
+        role_span = (line.start + label.start(role), line.start + label.end(role))
+        found.extend(mentions(text, spans, role, (line.start, end), role_span))
     return _first_mentions(found)
 
 

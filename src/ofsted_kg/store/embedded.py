@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..clean import xml_safe_bytes
 from .base import Store, StoreError
 
 # Media types pyoxigraph serialises query results and graphs to.
@@ -29,6 +30,16 @@ GRAPH_FORMATS = {
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
 }
+
+
+_XML_MEDIA_TYPES = ("application/sparql-results+xml", "application/rdf+xml")
+
+
+def xml_checked(body: bytes, fmt: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
+    """`body` serialised as `fmt`; for an XML format, with no character XML 1.0 forbids:
+    pyoxigraph writes literals as they are, and a literal that came in by SPARQL Update may hold
+    one (extracted text never does, see clean.xml_safe)."""
+    return xml_safe_bytes(body) if fmt.media_type in _XML_MEDIA_TYPES else body
 
 
 def to_oxigraph_term(value: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -108,9 +119,9 @@ class EmbeddedStore(Store):
         )
         if isinstance(results, ox.QueryTriples):
             fmt = GRAPH_FORMATS.get(result_format, ox.RdfFormat.N_TRIPLES)
-            return results.serialize(format=fmt), fmt.media_type
-        fmt = RESULT_FORMATS.get(result_format, ox.QueryResultsFormat.JSON)
-        return results.serialize(format=fmt), fmt.media_type
+        else:
+            fmt = RESULT_FORMATS.get(result_format, ox.QueryResultsFormat.JSON)
+        return xml_checked(results.serialize(format=fmt), fmt), fmt.media_type
 
     def update(self, sparql: str) -> None:
         # A full disk or a read-only location fails the write; the update is one transaction,

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from flask import abort
 
 from ..export import project_prefixes
+from ..store.embedded import xml_checked
 from .formats import JSONLD, NTRIPLES, RDFXML, TURTLE
 from .pages_data import iri, uris
 from .pool import QueryError, QueryJob
@@ -50,4 +51,5 @@ def serialize(topic: str, document: str, media_type: str) -> bytes:
         prefixes["foaf"] = "http://xmlns.com/foaf/0.1/"
         prefixes.pop("id")  # local names with slashes would need escapes
         options["prefixes"] = prefixes
-    return ox.serialize(ordered, format=OX_FORMATS[media_type], **options)
+    fmt = OX_FORMATS[media_type]
+    return xml_checked(ox.serialize(ordered, format=fmt, **options), fmt)

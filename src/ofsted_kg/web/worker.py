@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from ..limits import MIB, limit_memory
 from ..store import Store, StoreError, open_store
-from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term
+from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term, xml_checked
 from .pool import (
     GraphJob,
     QueryError,
@@ -106,7 +106,7 @@ def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]
             f"the result is larger than this server's limit of {max_bytes} bytes; "
             "add LIMIT/OFFSET to fetch it in pages",
         ) from None
-    return b"".join(buffer.parts), fmt.media_type
+    return xml_checked(b"".join(buffer.parts), fmt), fmt.media_type
 
 
 def open_for_reading(path: Path) -> ox.Store:
