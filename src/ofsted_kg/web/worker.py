@@ -25,7 +25,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..export import write_dataset
 from ..limits import MIB, limit_memory
 from ..store import Store, StoreError, open_store
 from ..store.base import StoreBusy
@@ -139,6 +138,10 @@ class _ChunkSender:
 
 def send_download(store: ox.Store, job: DownloadJob, conn: Connection) -> None:
     """The dataset in chunks; the answer that ends it is sent by the caller."""
+    # Imported here: export.py loads rdflib (by the ontology module), which would make every
+    # worker start slower, and workers are restarted often under a flood of slow queries.
+    from ..export import write_dataset
+
     sender = _ChunkSender(conn)
     write_dataset(store, job.fmt, sender, job.prefixes)  # type: ignore[arg-type]
     sender.send()
