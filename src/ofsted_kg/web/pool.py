@@ -356,9 +356,7 @@ class QueryPool:
             raise QueryError(503, f"all query workers stayed busy for {self.timeout:g} s")
         first = self._settled_on_error(
             worker,
-            lambda: _call(
-                worker, job, "download", self.timeout, self.timeout, self.memory_limit
-            ),
+            lambda: _call(worker, job, "download", self.timeout, self.timeout, self.memory_limit),
         )
         return _Download(self, worker, first)
 
@@ -388,9 +386,9 @@ class QueryPool:
 
 class _Download:
     """A download's chunks as the worker sends them. Closed before its end (the client went away
-    half-way, or a HEAD request that reads none of it), the worker is still writing: it is
-    replaced. A class rather than a generator, since closing a generator never started runs none
-    of its code."""
+    half-way, or before the first chunk was read), the worker is still writing: it is replaced.
+    A class rather than a generator, since closing a generator never started runs none of its
+    code, and the worker would stay taken."""
 
     def __init__(self, pool: QueryPool, worker: _Worker, first: tuple) -> None:
         self._pool = pool
