@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -37,10 +38,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    path = tmp_path_factory.mktemp("abuse") / "store"
-    fixture_store(path).close()
+WORKER_MEMORY_MIB = 1024  # the workers' memory limit in these tests (default 2048)
+TOKEN = "abuse-test-token"
+
+
+@dataclass
+class Served(Running):
+    process: subprocess.Popen | None = None
+
+
+def _serve(path: Path, *extra: str, env: dict[str, str] | None = None):
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -52,17 +59,18 @@ def server(tmp_path_factory: pytest.TempPathFactory):
             str(path),
             "--port",
             str(port),
-            "--timeout",
-            str(DEADLINE),
             "--threads",
             "8",
+            "--worker-memory",
+            str(WORKER_MEMORY_MIB),
+            *extra,
         ],
-        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        env={**os.environ, "PYTHONPATH": str(REPO / "src"), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    running = Running(f"http://127.0.0.1:{port}")
-    for _ in range(200):
+    running = Served(f"http://127.0.0.1:{port}", process)
+    for _ in range(300):
         try:
             if running.request("GET", "/sparql?query=ASK%7B%7D")[0] == 200:
                 break
@@ -74,6 +82,25 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     yield running
     process.terminate()
     process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """Read-only, as by default, with a 1 s query time limit."""
+    path = tmp_path_factory.mktemp("abuse") / "store"
+    fixture_store(path).close()
+    yield from _serve(path, "--timeout", str(DEADLINE))
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory: pytest.TempPathFactory):
+    """Writes on (the token from the environment), the default 10 s time limit for queries and
+    writes: room for the memory limit to be reached first on a busy machine."""
+    path = tmp_path_factory.mktemp("abuse-writable") / "store"
+    fixture_store(path).close()
+    yield from _serve(
+        path, "--timeout", "10", "--write-timeout", "10", env={"OFSTED_KG_WRITE_TOKEN": TOKEN}
+    )
 
 
 def query(server: Running, sparql: str) -> tuple[int, bytes]:
@@ -147,13 +174,22 @@ def test_local_files_are_never_read(server: Running) -> None:
     assert status == 404 and b"root:" not in body
 
 
-def test_one_megabyte_query_is_bounded(server: Running) -> None:
-    values = " ".join(f'"v{i}"' for i in range(120_000))
+def test_query_length_is_limited(server: Running) -> None:
+    values = " ".join(f'"{i:0100}"' for i in range(10_000))
     big = f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?v {{ {values} }} }}"
-    assert len(big) > 1_000_000
+    assert 1_000_000 < len(big) < 1024 * 1024
     status, body = query(server, big)
-    assert status == 200 and b"120000" in body
-    # The same by GET does not fit the request-line and header limit: 431, not a hang.
+    assert status == 200 and b"10000" in body
+    # Over the 1 MiB limit: refused unread, as a body and as a form.
+    longer = big[:-1] + " " * 50_000 + "}"
+    status, body = query(server, longer)
+    assert status == 413 and b"limit of 1048576 bytes" in body
+    form = "query=" + quote(longer)
+    status, _, body = server.request(
+        "POST", "/sparql", form, {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert status == 413, body[:200]
+    # By GET it does not fit the request-line and header limit: 431, not a hang.
     status, _, _ = server.request("GET", "/sparql?query=" + quote(big))
     assert status == 431
     still_answers(server)
@@ -248,3 +284,228 @@ def test_flood_of_slow_queries_is_shed_while_the_site_answers(server: Running) -
     assert len(site) >= 4 and all(status == 200 for _, status, _ in site), site
     # Once the flood stops, ad-hoc queries are answered again.
     still_answers(server)
+
+
+# Hostile requests the issue 17 review found costing more than the limits (each bounded here).
+DENSE_10MB = "ASK {" + "()" * 5_000_000 + "}"  # lexing this took 51 s of CPU on a request thread
+DENSE_1MB = "ASK {" + "()" * 500_000 + "}"  # under the length limit: refused by the worker
+CHAINS = {  # about 10,000 of each crashed a query worker (stack overflow), or the server
+    "plus": "SELECT (1" + " + 1" * 10_000 + " AS ?x) {}",
+    "or": "ASK { FILTER(false" + " || false" * 10_000 + ") }",
+    "union": "SELECT * {" + " { ?s ?p ?o } UNION" * 10_000 + " { ?s ?p ?o } }",
+    "path": "SELECT * { ?s <http://x/p>" + "/<http://x/p>" * 10_000 + " ?o }",
+    "optional": "SELECT * { ?s ?p ?o" + " OPTIONAL { ?s ?p ?o }" * 10_000 + " }",
+    "bind": "SELECT * {" + "".join(f" BIND({i} AS ?b{i})" for i in range(3_000)) + " }",
+}
+
+
+DOUBLING_STEPS = 40
+
+
+def doubling_pattern(steps: int = DOUBLING_STEPS) -> str:
+    """A group whose string doubles at each BIND (2^40 times a 64 KiB seed): without a memory
+    limit, a query worker grew to 3-5 GB in seconds."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(steps))
+    return f'{{ BIND("{"x" * 65_536}" AS ?v0) {binds} }}'
+
+
+DOUBLING = f"SELECT (STRLEN(?v{DOUBLING_STEPS}) AS ?n) {doubling_pattern()}"
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n <!ENTITY lol0 "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">\n' for i in range(1, 9))
+    + ']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+    'xmlns:ex="http://example.org/">\n <rdf:Description rdf:about="http://example.org/s">'
+    "<ex:p>&lol8;</ex:p></rdf:Description>\n</rdf:RDF>\n"
+)
+LAUGHS_GRAPH = "/rdf-graph-store?graph=" + quote("http://example.org/laughs")
+
+
+def _tree(pid: int) -> list[int]:
+    """The server process and every process it started (its query and write workers)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+class SiteWatch:
+    """While attacks run: the home page asked for every 0.25 s (status, seconds), and the largest
+    resident size of any process of the server seen every 0.1 s."""
+
+    def __init__(self, server: Served) -> None:
+        self.server = server
+        self.pages: list[tuple[int, float]] = []
+        self.largest = 0
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._pages, daemon=True),
+            threading.Thread(target=self._memory, daemon=True),
+        ]
+
+    def _pages(self) -> None:
+        while not self._stop.wait(0.25):
+            started = time.monotonic()
+            status, _, _ = self.server.request("GET", "/", headers={"Accept": "text/html"})
+            self.pages.append((status, time.monotonic() - started))
+
+    def _memory(self) -> None:
+        assert self.server.process is not None
+        while not self._stop.wait(0.1):
+            for pid in _tree(self.server.process.pid):
+                self.largest = max(self.largest, _rss_bytes(pid))
+
+    def __enter__(self) -> SiteWatch:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(30)
+
+
+def _attack(server: Served, token: str | None) -> dict[str, list[tuple[int, bytes]]]:
+    """Every hostile request at once (8 dense 10 MB queries, a 1 MB one, the chains, the
+    doubling) while the billion laughs and the chain and doubling as updates are sent one after
+    the other (the server runs writes one at a time); their answers."""
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+
+    def ask(sparql: str) -> tuple[int, bytes]:
+        return query(server, sparql)
+
+    def update(sparql: str) -> tuple[int, bytes]:
+        status, _, body = server.request("POST", "/sparql", sparql, {**SPARQL_UPDATE, **auth})
+        return status, body
+
+    def laughs() -> tuple[int, bytes]:
+        headers = {"Content-Type": "application/rdf+xml", **auth}
+        status, _, body = server.request("PUT", LAUGHS_GRAPH, BILLION_LAUGHS, headers)
+        return status, body
+
+    jobs = {"dense-10MB": [(ask, DENSE_10MB)] * 8, "dense-1MB": [(ask, DENSE_1MB)]}
+    jobs["chains"] = [(ask, text) for text in CHAINS.values()]
+    jobs["doubling"] = [(ask, DOUBLING)]
+    jobs["laughs"] = [(lambda _: laughs(), "")]
+    insert = "INSERT { GRAPH <http://example.org/g> { ?s ?p ?o } } WHERE "
+    jobs["update-chain"] = [(update, insert + CHAINS["union"].removeprefix("SELECT * "))]
+    jobs["update-doubling"] = [(update, insert + doubling_pattern())]
+    writes = ("laughs", "update-chain", "update-doubling")  # one at a time, as the server does
+    with ThreadPoolExecutor(16) as pool, ThreadPoolExecutor(1) as writer:
+        futures = {
+            name: [(writer if name in writes else pool).submit(f, text) for f, text in calls]
+            for name, calls in jobs.items()
+        }
+        return {name: [f.result() for f in calls] for name, calls in futures.items()}
+
+
+@pytest.mark.parametrize("with_token", [False, True], ids=["read-only", "writable"])
+def test_hostile_requests_cost_their_limits_only(request, with_token: bool) -> None:
+    served: Served = request.getfixturevalue("writable" if with_token else "server")
+    with SiteWatch(served) as watch:
+        answers = _attack(served, TOKEN if with_token else None)
+    statuses = {name: sorted({status for status, _ in found}) for name, found in answers.items()}
+    assert statuses["dense-10MB"] == [413], statuses
+    assert all(b"limit of 1048576 bytes" in body for _, body in answers["dense-10MB"])
+    # The queries that reach the pool are more than it admits at once (2 workers + 4 waiting):
+    # any of them may be shed at admission (503 at once) when the others hold it.
+    for name, expected in (("dense-1MB", b"chains more than 1000"), ("chains", b"chains more")):
+        for status, body in answers[name]:
+            assert status == 400 and expected in body or status == 503 and b"try again" in body
+    # The doublings are stopped by the memory limit, or by the deadline on a busy machine (the
+    # memory limit alone: test_a_growing_query_is_stopped_by_the_memory_limit).
+    assert statuses["doubling"] in ([503], [504]), answers["doubling"]
+    if with_token:
+        [(status, body)] = answers["laughs"]
+        assert status == 400 and b"declares the entity" in body, body
+        assert statuses["update-chain"] == [400], answers["update-chain"]
+        assert statuses["update-doubling"] in ([503], [504]), answers["update-doubling"]
+    else:
+        assert statuses["laughs"] == statuses["update-chain"] == [403], statuses
+    # The site went on: every home page answered in time, no process passed the limit.
+    assert len(watch.pages) >= 4 and all(status == 200 for status, _ in watch.pages)
+    assert max(seconds for _, seconds in watch.pages) < 2, watch.pages
+    assert watch.largest < WORKER_MEMORY_MIB * 1024 * 1024, watch.largest
+    assert served.process is not None and served.process.poll() is None
+    still_answers(served)
+    assert served.request("GET", LAUGHS_GRAPH)[0] == 404  # nothing of the laughs was stored
+
+
+def test_a_growing_query_is_stopped_by_the_memory_limit(writable: Served) -> None:
+    status, body = query(writable, DOUBLING)
+    assert status == 503 and b"query worker ran out of memory (limit 1024 MiB)" in body, body
+    still_answers(writable)
+    update = "INSERT { GRAPH <http://example.org/g> { ?s ?p ?o } } WHERE " + doubling_pattern()
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    status, _, body = writable.request("POST", "/sparql", update, {**SPARQL_UPDATE, **auth})
+    assert status == 503 and b"write worker ran out of memory (limit 1024 MiB)" in body, body
+    # The write worker was replaced: the next write works.
+    status, _, body = writable.request(
+        "POST", "/sparql", "INSERT DATA { <http://x/s> <http://x/p> 1 }", {**SPARQL_UPDATE, **auth}
+    )
+    assert status == 200, body
+    still_answers(writable)
+
+
+def test_graph_store_writes_refuse_entities_and_huge_literals(writable: Served) -> None:
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    external = (
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:ex="http://example.org/"><rdf:Description rdf:about="http://example.org/s">'
+        "<ex:p>&x;</ex:p></rdf:Description></rdf:RDF>"
+    )
+    status, _, body = writable.request(
+        "PUT", LAUGHS_GRAPH, external, {**headers, "Content-Type": "application/rdf+xml"}
+    )
+    assert status == 400 and b"declares the entity 'x'" in body and b"root:" not in body
+    literal = '<http://example.org/s> <http://example.org/p> "' + "x" * 1_100_000 + '" .\n'
+    status, _, body = writable.request(
+        "PUT", LAUGHS_GRAPH, literal, {**headers, "Content-Type": "application/n-triples"}
+    )
+    assert status == 413 and b"literal of 1100000 characters" in body, body
+    assert writable.request("GET", LAUGHS_GRAPH)[0] == 404
+    # Plain RDF/XML (no DTD) is still taken.
+    plain = external.split("]>", 1)[1].replace("&x;", "ok")
+    status, _, body = writable.request(
+        "PUT", LAUGHS_GRAPH, plain, {**headers, "Content-Type": "application/rdf+xml"}
+    )
+    assert status == 201, body
+    status, _, body = writable.request("GET", LAUGHS_GRAPH, headers={"Accept": "text/turtle"})
+    assert status == 200 and b'"ok"' in body
+
+
+def test_the_length_limit_is_for_queries_not_the_token_holders_updates(writable: Served) -> None:
+    # A report graph sent as one update (the remote backend without a Graph Store) can pass 1 MiB.
+    triples = " ".join(f'<http://x/s{i}> <http://x/p> "{i:090}" .' for i in range(12_000))
+    update = f"INSERT DATA {{ GRAPH <http://example.org/big> {{ {triples} }} }}"
+    assert len(update) > 1024 * 1024
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    status, _, body = writable.request("POST", "/sparql", update, {**SPARQL_UPDATE, **auth})
+    assert status == 200, body
+    status, body = query(
+        writable, "SELECT (COUNT(*) AS ?n) { GRAPH <http://example.org/big> { ?s ?p ?o } }"
+    )
+    assert status == 200 and b'"12000"' in body, body

@@ -77,6 +77,15 @@ def test_a_client_leaving_half_way_costs_nothing_lasting(served) -> None:
     assert status == 200 and parse_export(body, "nquads") == _expected(served[1], "nquads")
 
 
+def test_a_head_request_reads_none_of_a_download_and_keeps_the_workers(served) -> None:
+    running, store = served
+    for _ in range(4):  # more than the workers (2 shared, 1 reserved): each must come back
+        status, headers, body = running.request("HEAD", "/download/graph.nq")
+        assert status == 200 and body == b"" and "attachment" in headers["content-disposition"]
+    status, _, body = running.request("GET", "/download/graph.nq")
+    assert status == 200 and parse_export(body, "nquads") == _expected(store, "nquads")
+
+
 def test_a_download_after_a_write_has_the_write(served, tmp_path: Path) -> None:
     running, store = served
     store.replace_graph(

@@ -87,7 +87,9 @@ def http_rows(built_store, cli_rows) -> dict[str, Counter]:
 @pytest.fixture(scope="module")
 def remote_rows(built_store, http_rows, tmp_path_factory, monkeypatch_module) -> dict[str, Counter]:
     source = EmbeddedStore(built_store, read_only=True)
-    target = EmbeddedStore(tmp_path_factory.mktemp("remote") / "store")
+    target_path = tmp_path_factory.mktemp("remote") / "store"
+    EmbeddedStore(target_path).close()  # created here, served read-only: the write worker writes
+    target = EmbeddedStore(target_path, read_only=True)
     rows = {}
     with running_server(target, WebConfig(write_token=TOKEN)) as server:
         monkeypatch_module.setenv("OFSTED_KG_STORE_TOKEN", TOKEN)

@@ -367,6 +367,10 @@ def test_browse_from_home_to_inspector_and_back(site) -> None:
         try:
             page = browser.new_page()
             page.on("dialog", lambda d: pytest.fail(f"a script ran: {d.message}"))
+            blocked: list[str] = []  # what the Content-Security-Policy refused on the pages
+            page.on(
+                "console", lambda m: blocked.append(m.text) if "Security Policy" in m.text else 0
+            )
             page.goto(server.url + "/")
             page.screenshot(path=ARTIFACTS / "pages-1-home.png", full_page=True)
             assert page.locator("h1").inner_text() == "Ofsted inspections of children's services"
@@ -375,7 +379,8 @@ def test_browse_from_home_to_inspector_and_back(site) -> None:
                 "Somerset"
             )
             # static/search.js fills the datalist from /search.json as the user types.
-            page.wait_for_function("document.querySelectorAll('#q-suggestions option').length > 0")
+            # (a locator, not wait_for_function: the pages' CSP forbids the eval that needs)
+            page.locator("#q-suggestions option").first.wait_for(state="attached")
             assert "Somerset" in page.locator("#q-suggestions option").first.get_attribute("value")
             page.keyboard.press("Enter")
             page.wait_for_url("**/search?q=Somerset")
@@ -410,5 +415,6 @@ def test_browse_from_home_to_inspector_and_back(site) -> None:
             assert HOSTILE in team.inner_text()
             page.set_viewport_size({"width": 390, "height": 800})
             page.screenshot(path=ARTIFACTS / "pages-6-inspection-phone.png", full_page=True)
+            assert not blocked, blocked
         finally:
             browser.close()

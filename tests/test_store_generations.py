@@ -85,6 +85,26 @@ def test_a_build_is_published_whole_and_only_at_its_end(tmp_path: Path) -> None:
     assert triples(reader) == 2
 
 
+def test_a_write_killed_before_it_was_published_never_appears(tmp_path: Path) -> None:
+    """A write worker killed at its deadline between applying a write and publishing it (the
+    working copy holds the write) must not have that write published by the next writer."""
+    path = tmp_path / "store"
+    EmbeddedStore(path).update(insert(1))
+    killed = Writer(Layout(path), for_build=False)
+    killed.writing_one()
+    killed.store.update(insert(2))
+    killed.close()  # as a kill leaves it: in the working copy, unpublished
+    for for_build in (False, True):
+        writer = Writer(Layout(path), for_build=for_build)
+        try:
+            assert len(writer.store) == 1, "the unpublished write is in the new writer's copy"
+        finally:
+            writer.close()
+    store = EmbeddedStore(path)
+    store.update(insert(3))
+    assert triples(EmbeddedStore(path, read_only=True)) == 2
+
+
 def test_a_write_while_a_build_holds_the_store_is_a_503_with_retry_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

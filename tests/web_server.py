@@ -68,4 +68,4 @@ def running_server(store: EmbeddedStore, config: WebConfig) -> Iterator[Running]
         yield Running(f"http://127.0.0.1:{server.effective_port}")
     finally:
         server.close()
-        app.extensions["ofsted_kg"].runner.close()
+        app.extensions["ofsted_kg"].close()

@@ -61,6 +61,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         reserved_workers=args.reserved_workers,
         max_waiting=args.max_waiting,
         max_result_bytes=args.max_result_bytes,
+        max_query_bytes=args.max_query_bytes,
+        worker_memory_bytes=args.worker_memory and args.worker_memory * 1024 * 1024,
+        write_timeout=args.write_timeout,
         write_token=args.write_token,
         allowed_services=tuple(args.allow_service),
         allow_private_services=args.allow_private_services,
@@ -270,6 +273,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     p.add_argument("--max-result-bytes", type=int, help="largest result sent (default 50 MiB)")
+    p.add_argument("--max-query-bytes", type=int, help="longest query text (default 1 MiB)")
+    p.add_argument(
+        "--worker-memory",
+        type=int,
+        metavar="MIB",
+        help="memory limit (address space) of each query and write worker (default 2048 MiB)",
+    )
+    p.add_argument("--write-timeout", type=float, help="write time limit in seconds (default 60)")
     p.add_argument(
         "--write-token", help="enable writes for this bearer token (or $OFSTED_KG_WRITE_TOKEN)"
     )

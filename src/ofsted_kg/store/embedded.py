@@ -144,6 +144,7 @@ class EmbeddedStore(Store):
                 if self._writer is None:
                     self._writer = Writer(self._layout, for_build=False, wait=WRITE_WAIT_SECONDS)
                     self._writer_since = time.monotonic()
+                self._writer.writing_one()
                 apply(self._writer.store)
                 self._writer.publish()
                 self._reader.let_go_stale()  # this process's own handle on what it replaced

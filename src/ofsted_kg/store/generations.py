@@ -11,6 +11,7 @@ So readers and the writer never share a database folder:
     STORE/generations/work/        the writer's working copy (a RocksDB checkpoint of a generation)
     STORE/generations/work.base    the generation the working copy started from
     STORE/generations/work.build   present while a build's writes are in the working copy
+    STORE/generations/work.write   present while another write is in it, unpublished
 
 A writer takes writer.lock, brings the working copy up to the live generation (reusing it when
 it already is, so a killed build resumes), writes into it, then publishes: a checkpoint of the
@@ -269,11 +270,18 @@ class Writer:
         live = layout.live()
         base = layout.generations / f"{WORK}.base"
         marker = layout.generations / f"{WORK}.build"
+        unpublished = layout.generations / f"{WORK}.write"
         current = base.read_text(encoding="ascii").strip() if base.is_file() else None
-        reusable = layout.work.is_dir() and current == live and (for_build or not marker.exists())
+        reusable = (
+            layout.work.is_dir()
+            and current == live
+            and (for_build or not marker.exists())
+            and not unpublished.exists()  # a write killed before its publishing: never published
+        )
         if not reusable:
             base.unlink(missing_ok=True)  # first: a copy half deleted is never taken as reusable
             marker.unlink(missing_ok=True)
+            unpublished.unlink(missing_ok=True)
             shutil.rmtree(layout.work, ignore_errors=True)
             shutil.rmtree(layout.generations / f"{WORK}.tmp", ignore_errors=True)
             ox.Store.read_only(str(layout.generation(live))).backup(str(layout.work))
@@ -283,6 +291,12 @@ class Writer:
         layout.sweep()
         return ox.Store(str(layout.work))
 
+    def writing_one(self) -> None:
+        """Mark the working copy as holding a write not yet published (a server's, published at
+        once): if the process is killed before `publish` (a write worker past its deadline), the
+        next writer starts from the live generation, so that write is never published."""
+        (self.layout.generations / f"{WORK}.write").touch()
+
     def publish(self) -> str:
         """Make the working copy's state the live generation; returns its name."""
         layout = self.layout
@@ -291,6 +305,7 @@ class Writer:
         layout.publish(name)
         (layout.generations / f"{WORK}.base").write_text(f"{name}\n", encoding="ascii")
         (layout.generations / f"{WORK}.build").unlink(missing_ok=True)
+        (layout.generations / f"{WORK}.write").unlink(missing_ok=True)
         layout.sweep()
         return name
 

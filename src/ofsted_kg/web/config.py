@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from ..limits import MIB
+
 WRITE_TOKEN_ENV = "OFSTED_KG_WRITE_TOKEN"
 
 
@@ -16,6 +18,10 @@ class WebConfig:
     max_waiting: int = 4  # /sparql queries waiting for a worker; more get 503 at once
     max_result_bytes: int = 50 * 1024 * 1024  # larger results are refused (413), never cut
     max_body_bytes: int = 16 * 1024 * 1024  # larger request bodies are refused (413)
+    max_query_bytes: int = 1024 * 1024  # longer query text is refused (413), unread
+    worker_memory_bytes: int = 2048 * MIB  # address space of each query and write worker
+    write_timeout: float = 60.0  # seconds; a longer write is stopped and rolled back (504)
+    max_literal_chars: int = 1024 * 1024  # Graph Store writes with a longer literal: 413
     write_token: str | None = None  # writes (Update, Graph Store PUT/POST/DELETE) need it
     allowed_services: tuple[str, ...] = ()  # SERVICE / LOAD endpoints the operator allows
     allow_private_services: bool = False  # allow-listed endpoints on private/loopback addresses

@@ -61,12 +61,11 @@ def check_endpoint(iri: str, allowed: Iterable[str], allow_private: bool, operat
             )
 
 
-def check_query(text: str, allowed: Iterable[str], allow_private: bool) -> None:
-    for target in sparql_text.service_targets(text):
+def check_outline(
+    outline: sparql_text.Outline, allowed: Iterable[str], allow_private: bool
+) -> None:
+    """Every SERVICE and LOAD target of a query or update (from sparql_text.outline)."""
+    for target in outline.services:
         check_endpoint(target, allowed, allow_private, "SERVICE")
-
-
-def check_update(text: str, allowed: Iterable[str], allow_private: bool) -> None:
-    check_query(text, allowed, allow_private)
-    for source in sparql_text.load_sources(text):
+    for source in outline.loads:
         check_endpoint(source, allowed, allow_private, "LOAD")

@@ -201,7 +201,10 @@ def download(ext: str) -> Response:
         abort(404, f"no download graph.{ext}; formats: {', '.join(DOWNLOADS)}")
     fmt, media_type = DOWNLOADS[ext]
     runner = services().runner
-    if isinstance(runner, QueryPool):
+    if request.method == "HEAD":
+        # A GET's headers, without making the dataset only to drop it (and replace the worker).
+        response = Response(content_type=media_type)
+    elif isinstance(runner, QueryPool):
         # Streamed from a query worker, from the generation the pages read, in bounded memory.
         job = DownloadJob(fmt, exporter.project_prefixes(uris()))
         try:

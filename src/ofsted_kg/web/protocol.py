@@ -1,7 +1,9 @@
 """Reading a SPARQL 1.1 Protocol request: which operation, its text and its dataset.
 
 Parameters are decoded strictly as UTF-8 (from the raw query string and body, not Flask's lenient
-decoding) so a non-UTF-8 request is refused rather than silently mangled.
+decoding) so a non-UTF-8 request is refused rather than silently mangled. A query over the
+server's length limit is refused (413), unread when the request announces its length. HEAD is
+answered as GET.
 """
 
 from __future__ import annotations
@@ -54,15 +56,33 @@ def _body_text(request: Request, media_type: str) -> str:
         abort(400, f"the {media_type} body is not valid UTF-8")
 
 
-def read_operation(request: Request) -> Operation:
+def read_operation(request: Request, max_query_bytes: int) -> Operation:
+    """The operation of a request; a query over `max_query_bytes` bytes is refused (413), unread
+    when its length is announced. Updates (only with the write token) are bounded by the body
+    limit, and refused by the write worker if too complex; as a form, by the form limit."""
+    op = _operation(request, max_query_bytes)
+    if op.kind == "query":
+        _refuse_longer(len(op.text.encode("utf-8")), max_query_bytes, "query")
+    return op
+
+
+def _refuse_longer(size: int, limit: int, what: str) -> None:
+    if size > limit:
+        abort(413, f"the {size}-byte {what} is longer than this server's limit of {limit} bytes")
+
+
+def _operation(request: Request, max_query_bytes: int) -> Operation:
     params = parse_params(request.query_string, "query string")
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if "update" in params:
             abort(400, "SPARQL Update must be sent by POST, never GET")
         op = Operation("query" if "query" in params else None, "", params)
         return Operation(op.kind, op.one("query") or "", params)
     media_type = request.mimetype
     if media_type == FORM:
+        # Percent-encoding at most triples a text: a longer form cannot hold an allowed query,
+        # and is refused before it is decoded (a large update is sent as sparql-update).
+        _refuse_longer(request.content_length or 0, 3 * max_query_bytes + 4096, "form")
         for name, values in parse_params(request.get_data(cache=True), "form body").items():
             params.setdefault(name, []).extend(values)
         op = Operation(None, "", params)
@@ -73,6 +93,7 @@ def read_operation(request: Request) -> Operation:
             abort(400, "the form has neither a 'query' nor an 'update' field")
         return Operation("query" if query is not None else "update", query or update or "", params)
     if media_type == QUERY_TYPE:
+        _refuse_longer(request.content_length or 0, max_query_bytes, "query")
         return Operation("query", _body_text(request, media_type), params)
     if media_type == UPDATE_TYPE:
         return Operation("update", _body_text(request, media_type), params)

@@ -18,7 +18,7 @@ from types import FrameType
 import waitress
 
 from ..store import open_store
-from . import create_app
+from .app import create_app
 from .config import WebConfig
 
 MAX_HEADER_BYTES = 64 * 1024
@@ -32,8 +32,9 @@ def serve(
     config: WebConfig,
     trusted_proxy: str | None = None,
 ) -> None:
-    # A server without a write token never writes: open the store read-only, so a build in
-    # another process can update it meanwhile (the query workers see the changes).
+    # The server process never writes (its write worker does), and no open handle keeps a build
+    # in another process from updating the store meanwhile (store/generations.py). With a write
+    # token the store is opened writable only so that a new one is created.
     store = open_store(store_location, read_only=not config.write_token)
     app = create_app(store, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -65,7 +66,7 @@ def serve(
             **options,
         )
     finally:
-        app.extensions["ofsted_kg"].runner.close()
+        app.extensions["ofsted_kg"].close()
         store.close()
 
 

@@ -12,27 +12,67 @@ from ..store.base import Store
 from ..store.embedded import EmbeddedStore
 from .config import WebConfig
 from .formats import GRAPH_TYPES, SOLUTION_TYPES
-from .pool import QueryJob, QueryPool, StoreRunner
+from .pool import (
+    GraphJob,
+    QueryError,
+    QueryJob,
+    QueryPool,
+    StoreRunner,
+    UpdateJob,
+    Writer,
+)
 
 
 @dataclass
 class Services:
-    store: Store
+    store: Store  # the server process's handle, for reads (an embedded one follows the live
+    # generation, so it sees each write the write worker publishes)
     config: WebConfig
     runner: QueryPool | StoreRunner
+    writer: Writer | None  # None: no write token, writes are off
+
+    def write(self, job: UpdateJob | GraphJob) -> object:
+        """Run a write in the write worker. For an embedded store it is published as a new
+        generation before the worker answers, so the next query (in any worker) sees it; a write
+        that met a build raises StoreBusy (503 with Retry-After)."""
+        assert self.writer is not None  # require_write_access() came first
+        try:
+            return self.writer.run(job)
+        except QueryError as exc:
+            abort(exc.status, exc.message)
+
+    def close(self) -> None:
+        self.runner.close()
+        if self.writer is not None:
+            self.writer.close()
 
 
-def make_runner(store: Store, config: WebConfig) -> QueryPool | StoreRunner:
+def make_services(store: Store, config: WebConfig) -> Services:
+    runner: QueryPool | StoreRunner
     if isinstance(store, EmbeddedStore):
-        return QueryPool(
+        # The server's handle may be writable: it takes writer.lock only while it writes, and
+        # the write worker's writes wait for that lock as for a build's.
+        location = str(store.path)
+        runner = QueryPool(
             store.path,
             size=config.query_workers,
             timeout=config.query_timeout,
             max_result_bytes=config.max_result_bytes,
+            memory_limit=config.worker_memory_bytes,
             reserved=config.reserved_workers,
             max_waiting=config.max_waiting,
         )
-    return StoreRunner(store, timeout=config.query_timeout, workers=config.query_workers)
+    else:
+        from ..store.remote import RemoteStore  # lazily: workers import this module too
+
+        location = store.query_url if isinstance(store, RemoteStore) else ""
+        runner = StoreRunner(store, timeout=config.query_timeout, workers=config.query_workers)
+    writer = None
+    if config.write_token:
+        writer = Writer(
+            location, timeout=config.write_timeout, memory_limit=config.worker_memory_bytes
+        )
+    return Services(store, config, runner, writer)
 
 
 def services() -> Services:

@@ -1,25 +1,47 @@
-"""One query worker process: `python -m ofsted_kg.web.worker FD STORE MAX_BYTES`.
+"""One worker process: `python -m ofsted_kg.web.worker ROLE FD STORE MAX_BYTES MEMORY_LIMIT`.
 
-It holds the store's live generation open read-only (moving on when a writer publishes a new
-one) and answers QueryJobs received on the connection FD with ("ok", body, media type) or
-("error", status, message); a DownloadJob with ("chunk", bytes) messages, then ("ok", b"", "")
-or an error. Started and killed by pool.QueryPool; a
-separate interpreter (not fork) because the server has threads and an open RocksDB handle.
+Role "query": holds the store's live generation open read-only (moving on when a writer
+publishes a new one) and answers QueryJobs received on the connection FD with ("ok", (body, media
+type)) or ("error", status, message); a DownloadJob with ("chunk", bytes) messages, then
+("ok", None) or an error. Role "write": opens the store as its writer and runs UpdateJobs and
+GraphJobs (writes.py); a write that met another writer (a build) is answered ("busy", message).
+Started and killed by pool.QueryPool and pool.Writer; a separate interpreter (not fork) because
+the server has threads and open store handles.
+
+The process first limits its own memory (RLIMIT_AS; a MemoryError becomes an abort, which the
+pool reports as out of memory), then runs its jobs on a thread with a large stack: the store's
+parser and optimiser recurse over the query, and the thread's stack, not the environment's
+`ulimit -s`, then decides how deep they can go (the text limits in sparql_text keep far below).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..export import write_dataset
-from ..store.base import StoreError
+from ..limits import MIB, limit_memory
+from ..store import Store, StoreError, open_store
+from ..store.base import StoreBusy
 from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term, xml_checked
 from ..store.generations import Layout, LiveReader
-from .pool import DownloadJob, QueryError, QueryJob
+from .pool import (
+    DownloadJob,
+    GraphJob,
+    QueryError,
+    QueryJob,
+    UpdateJob,
+    admit,
+    local_from_graphs,
+)
+from .writes import run_update, write_graph
+
+STACK_BYTES = 64 * MIB  # address space; pages are used only as deep as the recursion goes
 
 
 class _ResultTooLarge(Exception):
@@ -46,7 +68,11 @@ class _CappedBuffer:
 
 
 def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]:
-    for graph in job.local_graphs_only:
+    if job.client is not None:
+        must_exist = local_from_graphs(job, admit(job.sparql, job.client))
+    else:
+        must_exist = []
+    for graph in must_exist:
         if not store.contains_named_graph(ox.NamedNode(graph)):
             raise QueryError(
                 400,
@@ -111,36 +137,87 @@ class _ChunkSender:
 
 
 def send_download(store: ox.Store, job: DownloadJob, conn: Connection) -> None:
+    """The dataset in chunks; the answer that ends it is sent by the caller."""
+    # Imported here: export.py loads rdflib (by the ontology module), which would make every
+    # worker start slower, and workers are restarted often under a flood of slow queries.
+    from ..export import write_dataset
+
     sender = _ChunkSender(conn)
     write_dataset(store, job.fmt, sender, job.prefixes)  # type: ignore[arg-type]
     sender.send()
-    conn.send(("ok", b"", ""))
 
 
-def serve(conn: Connection, path: Path, max_bytes: int) -> None:
-    reader = LiveReader(Layout(path))  # the live generation, checked before every query
+def _answer(conn: Connection, work: Callable[[], object]) -> None:
+    """Run one job and send its answer; a job that runs out of memory ends the process (abort),
+    since whatever it was doing may be half done."""
+    try:
+        conn.send(("ok", work()))
+    except MemoryError:
+        os.abort()
+    except QueryError as exc:
+        conn.send(("error", exc.status, exc.message))
+    except SyntaxError as exc:
+        conn.send(("error", 400, f"query syntax error: {exc}"))
+    except StoreBusy as exc:
+        conn.send(("busy", str(exc)))  # the server answers 503 with Retry-After
+    except StoreError as exc:
+        conn.send(("error", 503, str(exc)))
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        conn.send(("error", 400, f"failed: {exc}"))
+
+
+def serve_queries(conn: Connection, path: Path, max_bytes: int) -> None:
+    reader = LiveReader(Layout(path))  # the live generation, checked before every job
     while True:
         try:
             while not conn.poll(IDLE_CHECK_SECONDS):
                 reader.let_go_stale()
-            _generation, job = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
-        try:
+
+        def run(job: QueryJob | DownloadJob = job) -> tuple[bytes, str] | None:
             with reader.using() as store:
                 if isinstance(job, DownloadJob):
-                    send_download(store, job, conn)
-                else:
-                    conn.send(("ok", *execute(store, job, max_bytes)))
-        except QueryError as exc:
-            conn.send(("error", exc.status, exc.message))
-        except SyntaxError as exc:
-            conn.send(("error", 400, f"query syntax error: {exc}"))
-        except StoreError as exc:
-            conn.send(("error", 503, f"the store is not available: {exc}"))
-        except (OSError, ValueError, TypeError, RuntimeError) as exc:
-            conn.send(("error", 400, f"query failed: {exc}"))
+                    return send_download(store, job, conn)
+                return execute(store, job, max_bytes)
+
+        _answer(conn, run)
+
+
+def serve_writes(conn: Connection, location: str) -> None:
+    store: Store | None = None
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+
+        def run(job: UpdateJob | GraphJob = job) -> object:
+            nonlocal store
+            # The embedded store opened for writing (its writes go through the generations'
+            # writer), or a remote store.
+            store = store or open_store(location)
+            if isinstance(job, UpdateJob):
+                return run_update(store, job)
+            return write_graph(store, job)
+
+        _answer(conn, run)
+
+
+def main(argv: list[str]) -> None:
+    role, fd, location, max_bytes, memory_limit = argv
+    limit_memory(int(memory_limit))
+    conn = Connection(int(fd))
+    if role == "query":
+        target, args = serve_queries, (conn, Path(location), int(max_bytes))
+    else:
+        target, args = serve_writes, (conn, location)
+    threading.stack_size(STACK_BYTES)
+    jobs = threading.Thread(target=target, args=args, name=f"{role}-jobs", daemon=True)
+    jobs.start()
+    jobs.join()
 
 
 if __name__ == "__main__":
-    serve(Connection(int(sys.argv[1])), Path(sys.argv[2]), int(sys.argv[3]))
+    main(sys.argv[1:])
