@@ -6,10 +6,10 @@ CORPUS ?= ../shared/corpus
 STORE ?= var/store
 PORT ?= 8000
 
-$(BIN)/ofsted-kg: pyproject.toml
+$(BIN)/ofsted-kg: pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[serve,remote,test]'
 	touch $@
 
 .PHONY: install browser build serve test lint bench

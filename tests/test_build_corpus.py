@@ -24,6 +24,8 @@ from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import validate_graph
 
+pytestmark = pytest.mark.slow
+
 HTML_ERROR_PAGES = {"80429_birmingham_2012-10-19.pdf", "80431_blackpool_2012-07-13.pdf"}
 U = Uris()
 PREFIXES = (

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ofsted_kg.linking import link, name_key
 from ofsted_kg.ontology import ORG
 from ofsted_kg.rdf import report_graph
-from ofsted_kg.records import Evidence, LegalBasis, Period, PersonMention, Report, TextFact
+from ofsted_kg.records import (
+    DateFact,
+    Evidence,
+    LegalBasis,
+    Period,
+    PersonMention,
+    Report,
+    TextFact,
+)
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 
@@ -109,6 +118,29 @@ def test_officials_merge_within_their_authority_only(tmp_path: Path) -> None:
     assert (sheila, ORG.holds, U.post("80528", dcs)) in graph
     rule = U.concept("IDENTITY_RULES", "same_name_same_authority")
     assert (sheila, U.term("identityRule"), rule) in graph
+
+
+def test_a_membership_lasts_at_least_over_the_reports_naming_it(tmp_path: Path) -> None:
+    """org:memberDuring: an interval known only by the days reports show the post held."""
+    dcs = "director_of_childrens_services"
+    dated = [
+        dataclasses.replace(
+            letter(n, "North Somerset", start, ["Anna Gravelle"], [("Sheila Smith", dcs)]),
+            letter_date=DateFact(written, EV),
+        )
+        for n, start, written in ((1, "2021-12-07", "2022-01-31"), (2, "2023-03-01", "2023-04-02"))
+    ]
+    undated = letter(3, "Somerset", "2019-01-07", ["Anna Gravelle"], [("Ann Lee", dcs)])
+    graph = linked(tmp_path, [*dated, undated])
+    membership = U.membership("80528", dcs, "sheila-smith")
+    (period,) = graph.objects(membership, ORG.memberDuring)
+    assert (period, RDF.type, TIME.Interval) in graph
+    days = {graph.value(instant, TIME.inXSDDate) for instant in graph.objects(period, TIME.inside)}
+    assert days == {Literal(d, datatype=XSD.date) for d in ("2022-01-31", "2023-04-02")}
+    # No date to show it by: the membership is stated, its period is not.
+    undated_membership = U.membership("80555", dcs, "ann-lee")
+    assert (undated_membership, RDF.type, ORG.Membership) in graph
+    assert graph.value(undated_membership, ORG.memberDuring) is None
 
 
 def test_authority_name_variants_are_kept_on_the_one_authority(tmp_path: Path) -> None:

@@ -344,6 +344,7 @@ def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:
 # ------------------------------------------------------------------ in a browser
 
 
+@pytest.mark.browser
 def test_browse_from_home_to_inspector_and_back(site) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")

@@ -33,7 +33,7 @@ from .build_workers import WorkerFailure, WorkerLimits, WorkerPool
 from .clean import clean_document
 from .extract import extract_document, invalid_report
 from .identity import ReviewedDecisions
-from .ontology import ONTOLOGY_DIR, SHAPES_DIR, ontology_graph
+from .ontology import ontology_graph
 from .rdf import (
     PageTexts,
     QuoteContext,
@@ -59,11 +59,10 @@ from .sources import (
 from .store import Store
 from .uris import Uris
 from .validation import validate_graph
+from .versions import pipeline_version
 
 Extractor = Callable[[Document], tuple[Report, QuoteContext | None]]
 Log = Callable[[str], None]
-
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def extract_file(path: Path) -> tuple[Report, QuoteContext | None]:
@@ -81,24 +80,6 @@ def extract_read_document(document: Document) -> tuple[Report, QuoteContext]:
     # Cleaned once, for the extractors and for the quotes' context alike.
     clean = clean_document(document)
     return extract_document(document, clean), PageTexts(clean.pages())
-
-
-def pipeline_version() -> str:
-    """A hash of everything that shapes a report's graph: code, ontology, shapes, reference data.
-
-    The web layer is left out: it reads the store and never shapes what is written to it.
-    """
-    digest = hashlib.sha256()
-    files = [
-        *(p for p in PACKAGE_DIR.rglob("*.py") if "web" not in p.relative_to(PACKAGE_DIR).parts),
-        *PACKAGE_DIR.glob("data/*.csv"),
-        *ONTOLOGY_DIR.glob("*.ttl"),
-        *SHAPES_DIR.glob("*.ttl"),
-    ]
-    for path in sorted(files):
-        digest.update(str(path.relative_to(PACKAGE_DIR.parents[1])).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 # ------------------------------------------------------------------ per-file work (in workers)
@@ -502,7 +483,35 @@ def build(
     """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal.
 
     `limits`: each worker's memory and time limits (default: WorkerLimits.from_env()).
-    `reviewed` identity decisions override the linking rules (identity.read_decisions)."""
+    `reviewed` identity decisions override the linking rules (identity.read_decisions).
+    Readers of the store see the build whole, when it ends (`Store.writing`); a build stopped
+    before that leaves its finished files where the next build resumes from."""
+    with store.writing():
+        return _build(
+            sources,
+            store,
+            base=base,
+            prune=prune,
+            workers=workers,
+            extractor=extractor,
+            limits=limits,
+            log=log,
+            reviewed=reviewed,
+        )
+
+
+def _build(
+    sources: Sequence[str | Path],
+    store: Store,
+    *,
+    base: str | None,
+    prune: bool,
+    workers: int,
+    extractor: Extractor,
+    limits: WorkerLimits | None,
+    log: Log,
+    reviewed: ReviewedDecisions | None,
+) -> BuildStats:
     started = time.perf_counter()
     limits = limits or WorkerLimits.from_env()
     uris = Uris(base)

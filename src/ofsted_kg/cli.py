@@ -206,8 +206,14 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except KeyError:
         print(f"ofsted-kg: no named query {args.query!r}", file=sys.stderr)
         return 2
-    except QueryParameterError as exc:
+    except (QueryParameterError, ValueError) as exc:  # a bad header or parameter in a .rq file
         print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"ofsted-kg: cannot read {args.query}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except SyntaxError as exc:  # the store's SPARQL parser
+        print(f"ofsted-kg: {args.query}: SPARQL syntax error: {exc}", file=sys.stderr)
         return 2
     sys.stdout.buffer.write(data)
     return 0
@@ -342,12 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Optional dependencies (pyproject.toml), by the extra that installs them.
+EXTRA_OF_MODULE = {"flask": "serve", "waitress": "serve", "SPARQLWrapper": "remote"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .store import StoreError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF_MODULE.get((exc.name or "").partition(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"ofsted-kg: this needs {exc.name}, which is optional: pip install 'ofsted-kg[{extra}]'",
+            file=sys.stderr,
+        )
+        return 1
     except StoreError as exc:  # a full disk, a read-only or locked store: one line, no traceback
         print(f"ofsted-kg: {exc}", file=sys.stderr)
         return 1

@@ -5,7 +5,9 @@
   misprint) join it only with evidence, never two names printed in one document, and a reviewed decisions
   file overrides the rules. Each merge is recorded on the person as an `ofsted:IdentityDecision`
   (rule, the name merged, the evidence in words); every printed form is a skos:altLabel.
-  Officials are matched the same way within their own authority only, and hold its posts.
+  Officials are matched the same way within their own authority only, and hold its posts. Each
+  membership (org:Membership) is org:memberDuring a time:Interval known only by the dates of the
+  reports naming the official in the post (time:inside): when it began and ended is not known.
 - A recommendation or finding stated by several documents of one inspection (a text copy and the
   PDF) is one resource with each document's `ofsted:textAsPrinted`; its one `ofsted:text` is
   chosen here: the reading most documents print (ties: the first in code-point order).
@@ -28,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from .identity import (
     Decision,
@@ -174,7 +176,20 @@ class Linker:
             resolved.append((resolver, dict(by_key)))
         return resolved
 
+    def report_dates(self) -> dict[str, str]:
+        """When each inspection's report was written: its letter date, else its publication date."""
+        query = (
+            _prefixes(self.uris)
+            + f"""SELECT ?inspection (COALESCE(?dated, ?issued) AS ?date) WHERE {{
+            ?inspection ofsted:reportedIn ?source .
+            OPTIONAL {{ ?source <{DCTERMS.date}> ?dated }}
+            OPTIONAL {{ ?source <{DCTERMS.issued}> ?issued }}
+            FILTER (BOUND(?dated) || BOUND(?issued)) }}"""
+        )
+        return {r["inspection"]: r["date"] for r in _rows(self.store, query)}
+
     def link_people(self) -> None:
+        written = self.report_dates()
         for resolver, by_key in self.resolve_people():
             for keys in resolver.persons().values():
                 group = [m for key in keys for m in by_key[key]]
@@ -186,7 +201,7 @@ class Linker:
                     urn = (group[0].authority or "").rsplit("/", 1)[-1]
                     person = self.uris.official(urn, display)
                     rules = {"same_name_same_authority"}
-                    self._posts(person, urn, slug(display), group)
+                    self._posts(person, urn, slug(display), group, written)
                 for decision in resolver.decisions:
                     if decision.into in keys:
                         rules.add(decision.rule)
@@ -205,7 +220,14 @@ class Linker:
         self.add(node, self.T("mergedName"), Literal(merged))
         self.add(node, self.T("identityEvidence"), Literal(decision.evidence))
 
-    def _posts(self, person: URIRef, urn: str, person_slug: str, group: list[Mention]) -> None:
+    def _posts(
+        self,
+        person: URIRef,
+        urn: str,
+        person_slug: str,
+        group: list[Mention],
+        written: dict[str, str],
+    ) -> None:
         for role in sorted({m.role for m in group if m.post}):
             post = URIRef(next(m.post for m in group if m.role == role and m.post))
             membership = self.uris.membership(urn, role.rsplit("/", 1)[-1], person_slug)
@@ -214,6 +236,23 @@ class Linker:
             self.add(membership, ORG.member, person)
             self.add(membership, ORG.organization, self.uris.authority(urn))
             self.add(membership, ORG.role, URIRef(role))
+            held_on = {
+                written[m.inspection] for m in group if m.role == role and m.inspection in written
+            }
+            self._membership_period(membership, held_on)
+
+    def _membership_period(self, membership: URIRef, held_on: set[str]) -> None:
+        """The membership's period, as the days the reports show it held (time:inside)."""
+        if not held_on:
+            return
+        period = self.uris.membership_period(membership)
+        self.add(membership, ORG.memberDuring, period)
+        self.add(period, RDF.type, TIME.Interval)
+        for day in sorted(held_on):
+            instant = self.uris.membership_day(membership, day)
+            self.add(period, TIME.inside, instant)
+            self.add(instant, RDF.type, TIME.Instant)
+            self.add(instant, TIME.inXSDDate, Literal(day, datatype=XSD.date))
 
     def _person(self, person: URIRef, display: str, group: list[Mention], rules: list[str]) -> None:
         self.add(person, RDF.type, SCHEMA.Person)

@@ -107,6 +107,13 @@ class Uris:
     def membership(self, urn: str, role: str, person_slug: str) -> URIRef:
         return self._id("local-authority", urn, "post", role, "holder", person_slug)
 
+    def membership_period(self, membership: URIRef) -> URIRef:
+        return URIRef(f"{membership}/period")
+
+    def membership_day(self, membership: URIRef, day: str) -> URIRef:
+        """A day within the membership's period, on which a report shows the post held."""
+        return URIRef(f"{membership}/period/{quote(day, safe='')}")
+
     def inspection(self, urn: str, start: str) -> URIRef:
         return self._id("inspection", urn, start)
 
@@ -163,7 +170,8 @@ class Uris:
         return URIRef(f"{self.DEF}{SCHEMES[scheme]}/{key}")
 
     def scheme(self, scheme: str) -> URIRef:
-        return URIRef(f"{self.DEF}{SCHEMES[scheme]}")
+        """A concept scheme, under its own path: `ofsted:grade` is the property, not the scheme."""
+        return URIRef(f"{self.DEF}scheme/{SCHEMES[scheme]}")
 
 
 def statistical_geography(gss: str) -> URIRef:

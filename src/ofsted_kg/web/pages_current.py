@@ -21,6 +21,7 @@ from flask import abort, request, url_for
 
 from .. import queries as named_api
 from .. import vocab
+from ..resources import QUERIES, folder
 from ..uris import Uris
 from .pages_data import Node, select, uris, values
 from .pages_paths import href
@@ -92,7 +93,8 @@ class Standing:
 
 @cache
 def _query(base: str) -> named_api.NamedQuery:
-    return named_api.parse_query_file(named_api.QUERIES_DIR / f"{QUERY}.rq", Uris(base))
+    """The package's query (not a configured folder's: it defines this page), on the site's base."""
+    return named_api.parse_query_file(folder(QUERIES) / f"{QUERY}.rq", Uris(base))
 
 
 def _run(params: dict[str, str]) -> list[dict[str, Node]]:
