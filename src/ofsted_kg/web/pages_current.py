@@ -62,11 +62,11 @@ class Standing:
     latest_date: str
     kind: str  # report kind key
     overall: str  # grade key, "" when the latest inspection has no overall grade
-    graded_areas: str  # as the query gives it: "area: grade; ..."
     previous: str  # the URI of the graded inspection before, "" when none
     previous_date: str
     previous_overall: str
     direction: str
+    record: dict[str, str] = field(default_factory=dict)  # the query's row, as text
     grades: list[Grade] = field(default_factory=list)  # every graded area, with judgement links
     neighbours: list[Peer] = field(default_factory=list)
 
@@ -130,7 +130,7 @@ def standings(params: dict[str, str] | None = None) -> list[Standing]:
             latest_date=r["latest_date"].value,
             kind=r["latest_kind"].value,
             overall=_text(r, "overall_effectiveness"),
-            graded_areas=_text(r, "graded_areas"),
+            record={name: node.value for name, node in r.items()},
             previous=_text(r, "previous_inspection"),
             previous_date=_text(r, "previous_date"),
             previous_overall=_text(r, "previous_overall_effectiveness"),
@@ -279,22 +279,6 @@ def current_view() -> View:
     return View(filters, sort, descending, rows, everyone, coverage())
 
 
-CSV_COLUMNS = (
-    "local_authority",
-    "region",
-    "latest_inspection",
-    "latest_date",
-    "latest_kind",
-    "overall_effectiveness",
-    "graded_areas",
-    "previous_inspection",
-    "previous_date",
-    "previous_overall_effectiveness",
-    "direction",
-    "statistical_neighbours",
-)
-
-
 def _peer_text(peer: Peer) -> str:
     if peer.standing is None:
         return f"{peer.name}: no graded inspection"
@@ -303,24 +287,13 @@ def _peer_text(peer: Peer) -> str:
 
 def current_csv_text(view: View) -> str:
     """The view's rows as CSV: the query's columns, and the neighbours with their latest grade."""
+    columns = _query(uris().base).columns
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([*columns, "statistical_neighbours"])
     for s in view.rows:
         writer.writerow(
-            [
-                s.name,
-                s.region,
-                s.latest,
-                s.latest_date,
-                s.kind,
-                s.overall,
-                s.graded_areas,
-                s.previous,
-                s.previous_date,
-                s.previous_overall,
-                s.direction,
-                "; ".join(_peer_text(p) for p in s.neighbours),
-            ]
+            [s.record.get(c, "") for c in columns]
+            + ["; ".join(_peer_text(p) for p in s.neighbours)]
         )
     return out.getvalue()
