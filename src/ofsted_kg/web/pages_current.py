@@ -84,7 +84,7 @@ class Standing:
 
     @property
     def overall_label(self) -> str:
-        return vocab.GRADES.get(self.overall, "No overall grade") if self.overall else ""
+        return vocab.GRADES.get(self.overall, self.overall)
 
     @property
     def previous_label(self) -> str:
@@ -119,8 +119,7 @@ def _text(row: dict[str, Node], name: str) -> str:
 
 def standings(params: dict[str, str] | None = None) -> list[Standing]:
     """The rows of current-judgements with these parameters (all when none)."""
-    rows = _run(params or {})
-    found = [
+    return [
         Standing(
             uri=r["authority"].value,
             name=r["local_authority"].value,
@@ -136,9 +135,8 @@ def standings(params: dict[str, str] | None = None) -> list[Standing]:
             previous_overall=_text(r, "previous_overall_effectiveness"),
             direction=r["direction"].value,
         )
-        for r in rows
+        for r in _run(params or {})
     ]
-    return found
 
 
 def attach_grades(shown: list[Standing]) -> None:
