@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
+import pytest
 import waitress
 
 from ofsted_kg.store import EmbeddedStore
@@ -69,3 +71,31 @@ def running_server(store: EmbeddedStore, config: WebConfig) -> Iterator[Running]
     finally:
         server.close()
         app.extensions["ofsted_kg"].close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium (`make browser`), never a downloaded build
+
+
+@contextmanager
+def chromium_browser() -> Iterator[Any]:
+    """A Playwright browser on Debian's chromium; the test is skipped when it is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

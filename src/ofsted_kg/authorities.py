@@ -38,6 +38,8 @@ class Authority:
     dfe_code: str
     gss_codes: tuple[GssCode, ...]
     region: str
+    # DfE statistical neighbours by DfE code, closest first (none for authorities since abolished)
+    stat_neighbours: tuple[str, ...] = ()
 
     def gss_on(self, day: str | None) -> str | None:
         """The GSS code valid on `day` (ISO), None if none was; the current one when no day is known."""
@@ -102,8 +104,17 @@ def authorities() -> dict[str, Authority]:
                 dfe_code=dfe,
                 gss_codes=tuple(codes),
                 region=row["region_name"].strip(),
+                stat_neighbours=tuple(
+                    code.strip() for code in row["stat_neighbours"].split(",") if code.strip()
+                ),
             )
     return found
+
+
+@cache
+def by_dfe_code() -> dict[str, Authority]:
+    """All authorities of the reference data, by DfE code (statistical neighbours cite these)."""
+    return {a.dfe_code: a for a in authorities().values() if a.dfe_code}
 
 
 @cache

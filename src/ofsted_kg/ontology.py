@@ -203,6 +203,7 @@ flowchart LR
   Inspection -- ofsted:inspectedAuthority --> LA
   Inspection -- ofsted:inspectedArea --> Area
   LA -- ofsted:hasGssCode --> GSS
+  LA -- ofsted:statisticalNeighbour --> LA
   GSS -- ofsted:statisticalArea --> Area
   LA -- ofsted:safeguardingBoard --> Board
   Inspection -- ofsted:hasJudgement --> Judgement

@@ -5,7 +5,8 @@
 - `/doc/...` and `/def/ofsted/...` serve HTML to browsers and Turtle, JSON-LD, N-Triples or
   RDF/XML by Accept or by extension (`.ttl .jsonld .nt .rdf`);
 - `/` is the home page: search, entry points, downloads; `/search`, `/search.json`,
-  `/authorities`, `/inspectors`, `/inspections`, `/download/graph.EXT` complete it.
+  `/authorities`, `/inspectors`, `/inspections`, `/current` (`.csv`), `/download/graph.EXT`
+  complete it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .. import export as exporter
 from ..ontology import SCHEMA
 from .formats import HTML, choose
 from .pages_charts import grade_distribution, grade_timeline
+from .pages_current import current_csv_text, current_view, neighbours_of
 from .pages_data import ask, iri, uris
 from .pages_index import authorities, grade_counts, inspectors, search
 from .pages_paths import canonical, split_extension, topic_of, uri_of
@@ -119,6 +121,7 @@ def _html(topic: str, document: str, alternates: list) -> str:
     if str(T("LocalAuthority")) in type_uris:
         kind, context = "authority", authority_view(topic)
         context["timeline"] = grade_timeline(context["inspections"])
+        context["neighbours"] = neighbours_of(topic)
     elif str(T("Inspection")) in type_uris:
         kind, context = "inspection", inspection_view(topic)
     elif str(SCHEMA.Person) in type_uris:
@@ -193,6 +196,18 @@ def inspection_list() -> Response:
             more=len(rows) > LIST_PAGE,
         )
     )
+
+
+@bp.route("/current")
+def current() -> Response:
+    return Response(render_template("pages_current.html", view=current_view()))
+
+
+@bp.route("/current.csv")
+def current_csv() -> Response:
+    response = Response(current_csv_text(current_view()), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="current-judgements.csv"'
+    return response
 
 
 @bp.route("/download/graph.<ext>")
