@@ -21,9 +21,11 @@ comparing per-report cost on text at both sizes.
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +38,7 @@ from ofsted_kg.extract import extract_document, iter_report_files
 from ofsted_kg.sources import SourceError, read_document
 
 FIRST_YEAR, LAST_YEAR = 2009, 2026
+LAST_DAY = date(2026, 7, 31)  # the corpus's latest inspections are of July 2026
 # The report generations in the order an authority meets them; a kind's rank is its place here.
 GENERATIONS = (
     ("annual_unannounced",),
@@ -46,8 +49,10 @@ GENERATIONS = (
 RANK = {kind: rank for rank, kinds in enumerate(GENERATIONS) for kind in kinds}
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 # A year printed as part of a date ("12 June 2017", "June 2017", "12/06/2017"); years elsewhere
-# ("the Children Act 2004", "2017-18") are not dates of the inspection and keep their value.
-_DATED_YEAR = re.compile(rf"((?:{MONTHS})\s+|\b\d{{1,2}}/\d{{1,2}}/)(20\d\d)\b")
+# ("the Children Act 2004", "2017-18") are not dates of the inspection and keep their value. The
+# year is found first (a literal start, quick to scan for), then what precedes it is checked.
+_YEAR = re.compile(r"\b20\d\d\b")
+_DATE_BEFORE_YEAR = re.compile(rf"(?:\b(?:{MONTHS})\s+|\b\d{{1,2}}/\d{{1,2}}/)$")
 OFFICIALS = 8  # names of each authority's officials (a letter names up to five)
 SURNAMES = [
     "Ahmed",
@@ -211,8 +216,8 @@ def lifespan(authority: Authority) -> tuple[date, date]:
     ends = [g.valid_to for g in authority.gss_codes]
     first = max([date(FIRST_YEAR, 1, 1), *starts])
     if None in ends or not ends:
-        return first, date(LAST_YEAR, 12, 31)
-    return first, min(date(LAST_YEAR, 12, 31), max(date.fromisoformat(e) for e in ends if e))
+        return first, LAST_DAY
+    return first, min(LAST_DAY, max(date.fromisoformat(e) for e in ends if e))
 
 
 def inspection_sequence(authority: Authority, rng: random.Random) -> list[tuple[str, int]]:
@@ -341,22 +346,34 @@ def plan_corpus(
     return plan
 
 
-def _replace_word(text: str, old: str, new: str) -> str:
-    return re.sub(rf"\b{re.escape(old)}\b", lambda _match: new, text)
+def _replace_words(text: str, replacements: dict[str, str]) -> str:
+    """Each key of `replacements` found as whole words replaced by its value, in one pass."""
+    keys = sorted(replacements, key=len, reverse=True)  # the longest name first where two overlap
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, keys)) + r")\b")
+    return pattern.sub(lambda match: replacements[match.group(0)], text)
 
 
 def report_text(planned: PlannedReport) -> str:
     """The template's text about the planned authority, dates and people."""
     template = planned.template
-    text = _replace_word(template.text, template.authority, planned.authority.name)
-    for old, new in zip(
+    people = zip(
         template.inspectors + template.officials,
         planned.inspectors + planned.officials,
         strict=True,
-    ):
-        text = _replace_word(text, old, new)
-    shift = planned.start.year - template.start.year
-    return _DATED_YEAR.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}", text)
+    )
+    text = _replace_words(
+        template.text, {template.authority: planned.authority.name, **dict(people)}
+    )
+    return _move_dated_years(text, planned.start.year - template.start.year)
+
+
+def _move_dated_years(text: str, shift: int) -> str:
+    def moved(match: re.Match[str]) -> str:
+        before = text[max(0, match.start() - 16) : match.start()]
+        dated = _DATE_BEFORE_YEAR.search(before)
+        return str(int(match.group(0)) + shift) if dated else match.group(0)
+
+    return _YEAR.sub(moved, text) if shift else text
 
 
 def write_corpus(
@@ -380,3 +397,23 @@ def describe(plan: list[PlannedReport]) -> str:
         f"{len(workload)} inspectors, median {statistics.median(workload.values()):.0f} "
         f"and at most {max(workload.values())} reports each"
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write the national-size synthetic corpus.")
+    parser.add_argument("--corpus", default="../shared/corpus")
+    parser.add_argument("--out", required=True, type=Path)
+    args = parser.parse_args()
+    letters = Path(__file__).resolve().parents[1] / "tests" / "data" / "letters"
+    start = time.perf_counter()
+    templates = read_templates([Path(args.corpus), letters])
+    read = time.perf_counter() - start
+    plan = write_corpus(templates, args.out)
+    print(describe(plan))
+    print(
+        f"templates read in {read:.1f} s, corpus written in {time.perf_counter() - start - read:.1f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -87,3 +87,10 @@ def test_written_reports_read_back_as_planned(templates, tmp_path: Path) -> None
         assert authority is not None and authority.urn == planned.authority.urn, path.name
         assert report.inspection_dates[0].start == planned.start.isoformat(), path.name
         assert [p.name for p in report.inspectors] == list(planned.inspectors), path.name
+
+
+def test_only_the_years_of_dates_move() -> None:
+    text = "On 12 June 2017, in July 2018 and on 12/06/2019, under the Children Act 2004 (2017-18)"
+    assert synthetic._move_dated_years(text, 2) == (
+        "On 12 June 2019, in July 2020 and on 12/06/2021, under the Children Act 2004 (2017-18)"
+    )
