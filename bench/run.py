@@ -46,8 +46,6 @@ import load  # noqa: E402 - sibling modules of this script, not a package
 import synthetic  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-# Letters in the real layout: the only monitoring-visit text the synthetic corpus can copy.
-LETTERS = HERE.parent / "tests" / "data" / "letters"
 
 
 @dataclass
@@ -439,7 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default="../shared/corpus")
     parser.add_argument("--out", default="BENCHMARKS.md")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--scale", type=int, default=10, help="the small synthetic corpus has every n-th authority")
+    parser.add_argument(
+        "--scale", type=int, default=10, help="the small synthetic corpus has every n-th authority"
+    )
     parser.add_argument("--load-seconds", type=float, default=10.0)
     parser.add_argument("--quick", action="store_true", help="a tenth of the PDFs, 1 repeat")
     args = parser.parse_args(argv)
@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         sections = bench_build(pdfs, repeats)
-        templates = [*pdfs, Path(args.corpus) / "seeds", LETTERS]
+        templates = [*pdfs, Path(args.corpus) / "seeds", synthetic.LETTERS]
         sections.append(bench_scale(templates, args.scale, work / "scale"))
         _, _, full_store = timed_build(pdfs, 2, work / "full")
         sections.append(bench_queries(full_store, 20 if not args.quick else 5))

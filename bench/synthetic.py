@@ -37,6 +37,8 @@ from ofsted_kg.clean import clean_document
 from ofsted_kg.extract import extract_document, iter_report_files
 from ofsted_kg.sources import SourceError, read_document
 
+# Letters in the real layout (tests/data/letters): the only monitoring-visit text there is to copy.
+LETTERS = Path(__file__).resolve().parents[1] / "tests" / "data" / "letters"
 FIRST_YEAR, LAST_YEAR = 2009, 2026
 LAST_DAY = date(2026, 7, 31)  # the corpus's latest inspections are of July 2026
 # The report generations in the order an authority meets them; a kind's rank is its place here.
@@ -404,9 +406,8 @@ def main() -> None:
     parser.add_argument("--corpus", default="../shared/corpus")
     parser.add_argument("--out", required=True, type=Path)
     args = parser.parse_args()
-    letters = Path(__file__).resolve().parents[1] / "tests" / "data" / "letters"
     start = time.perf_counter()
-    templates = read_templates([Path(args.corpus), letters])
+    templates = read_templates([Path(args.corpus), LETTERS])
     read = time.perf_counter() - start
     plan = write_corpus(templates, args.out)
     print(describe(plan))
