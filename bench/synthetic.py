@@ -286,9 +286,16 @@ def _choose_inspectors(
     return tuple(p.name for p in chosen)
 
 
-def _nearest_template(templates: list[Template], year: int, rng: random.Random) -> Template:
-    distance = min(abs(t.start.year - year) for t in templates)
-    return rng.choice([t for t in templates if abs(t.start.year - year) == distance])
+def _nearest_template(
+    templates: list[Template], year: int, first: date, last: date, rng: random.Random
+) -> Template | None:
+    """A template of the kind nearest in date whose day, moved to `year`, falls within the
+    authority's days (`first`, `last`): none if no template's does."""
+    fitting = [t for t in templates if first <= _moved(t.start, year) <= last]
+    if not fitting:
+        return None
+    distance = min(abs(t.start.year - year) for t in fitting)
+    return rng.choice([t for t in fitting if abs(t.start.year - year) == distance])
 
 
 def _moved(day: date, year: int) -> date:
@@ -327,10 +334,10 @@ def plan_corpus(
         for kind, year in inspection_sequence(authority, local):
             if kind not in templates:
                 continue
-            template = _nearest_template(templates[kind], year, local)
+            template = _nearest_template(templates[kind], year, first, last, local)
+            if template is None:
+                continue
             start = _moved(template.start, year)
-            if not first <= start <= last:
-                continue  # in the year the authority was created or abolished, but not its days
             plan.append(
                 PlannedReport(
                     authority=authority,
