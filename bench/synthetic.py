@@ -1,16 +1,16 @@
 """A national-size synthetic corpus that grows the way the published reports do.
 
-Every authority of the reference data (`authorities()`, 156 Ofsted URNs: 150 to 153 at a
-time, as authorities merge and split) gets the inspections a real authority had, in their real sequence,
-within the years the authority existed:
+Every authority of the reference data (`authorities()`, 156 Ofsted URNs: 150 to 153 at a time,
+as authorities merge and split) gets the inspections a real authority had, in their real
+sequence, within the days the authority existed (by its GSS codes) and up to July 2026:
 - 2009–2012: an annual unannounced inspection of contact, referral and assessment most years;
 - 2013: an inspection of looked-after children services for some;
 - 2014–2017: one single inspection framework (SIF) inspection, with its LSCB review;
 - from 2018: an ILACS inspection every three or four years; between two, focused visits, or
   monitoring visits every year after an inadequate judgement.
-About 1,900 reports in all. Each report is the text of a real report of the same kind (the
+About 1,750 reports in all. Each report is the text of a real report of the same kind (the
 nearest in date) written again with the authority's name, its own inspection dates (the years of
-every dated mention moved together, so they stay valid and in order) and people drawn from a
+every printed date moved together, so they stay valid and in order) and people drawn from a
 population of inspectors: a few hundred people, each working in a region for some years, each
 on tens of inspections (`inspector_population`). Officials are people of the authority.
 
@@ -318,7 +318,7 @@ def plan_corpus(
     authorities are planned, so a smaller plan is a sample of the national one.
     """
     known = authorities()
-    chosen = sorted(known) if urns is None else urns
+    chosen = set(known if urns is None else urns)
     rng = random.Random(seed)
     names = person_names(rng, inspectors + OFFICIALS * len(known))
     regions = sorted({a.region for a in known.values()})
