@@ -15,7 +15,7 @@ from pathlib import Path
 
 from conftest import GOLD_FILE, PDF_DIR, SEEDS_DIR
 
-from ofsted_kg.build import BuildStats, build, extract_file
+from ofsted_kg.build import BuildStats, build, extract_read_document
 from ofsted_kg.rdf import PageTexts
 from ofsted_kg.records import (
     DateFact,
@@ -30,6 +30,7 @@ from ofsted_kg.records import (
     Statistic,
     TextFact,
 )
+from ofsted_kg.sources import Document
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.vocab import GRADES
@@ -59,14 +60,12 @@ def _evidence(text: str, *candidates: str) -> Evidence:
     return Evidence(1, " ".join(candidates[0].split()))
 
 
-def gold_report(record: dict, path: Path) -> Report:
-    data = path.read_bytes()
-    text = data.decode("utf-8")
+def gold_report(record: dict, text: str, sha256: str) -> Report:
     ev = lambda *c: _evidence(text, *c)  # noqa: E731 - short local helper
     la = record["local_authority"]
     report = Report(
         doc=record["doc"],
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         format="text",
         page_count=1,
         kind=record["kind"],
@@ -123,17 +122,21 @@ def gold_records() -> dict[str, dict]:
 
 
 def gold_extract(path: Path) -> tuple[Report, PageTexts]:
-    """A stand-in extractor with the build's extractor signature: gold facts for a seed file."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    return gold_report(gold_records()[path.name], path), PageTexts([text])
+    """Gold facts for a seed file, with its text as the quotes' context."""
+    data = Path(path).read_bytes()
+    text = data.decode("utf-8")
+    report = gold_report(gold_records()[Path(path).name], text, hashlib.sha256(data).hexdigest())
+    return report, PageTexts([text])
 
 
-def fixture_extract(path: Path) -> tuple[Report, PageTexts | None]:
-    """Gold facts for the seeds, the project's real extraction for every other file."""
-    if Path(path).name in gold_records():
-        return gold_extract(path)
-    return extract_file(path)
+def fixture_extract(document: Document) -> tuple[Report, PageTexts | None]:
+    """The build's extractor for the graph tests: gold facts for the seeds, the project's real
+    extraction for every other file."""
+    record = gold_records().get(document.name)
+    if record is None:
+        return extract_read_document(document)
+    text = "\f".join(document.pages)
+    return gold_report(record, text, document.sha256), PageTexts([text])
 
 
 def fixture_sources() -> list[Path]:

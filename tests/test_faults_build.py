@@ -1,8 +1,10 @@
 """Faults during a build: killed with SIGKILL at random moments, a full disk, a read-only store.
 
-After any of them the store holds, for every file, either its state before or its complete new
-state (one transaction per file), a plain one-line error was printed (no traceback), and the next
-build completes to exactly the graph of an uninterrupted build (compared as N-Quads exports).
+After any of them readers see the store as it was before the build or, once it is published,
+exactly as after it (store/generations.py); the writer's working copy holds, for every file,
+either its state before or its complete new state (one transaction per file); a plain one-line
+error was printed (no traceback); and the next build completes to exactly the graph of an
+uninterrupted build (compared as N-Quads exports).
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from conftest import PDF_DIR
 
 from ofsted_kg.export import export
 from ofsted_kg.store import EmbeddedStore
+from ofsted_kg.store.generations import Layout
 from ofsted_kg.uris import Uris
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +45,18 @@ def run_build(sources: Path, store: Path) -> subprocess.CompletedProcess:
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
         timeout=600,
+    )
+
+
+def start_build(sources: Path, store: Path) -> subprocess.Popen:
+    """A build to kill: its stderr lines tell how far it got."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "ofsted_kg", "build", str(sources), "--store", str(store)],
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the extraction workers die with it
     )
 
 
@@ -72,6 +88,20 @@ def read_state(path: Path) -> StoreState:
         {row["name"]: row.get("graph") for row in entries},
         set(out.getvalue().splitlines()),
     )
+
+
+def read_working_copy(path: Path, scratch: Path) -> StoreState | None:
+    """The state of the writer's working copy (what a stopped build had written), read through a
+    store folder of its own whose live generation is a checkpoint of it."""
+    work = Layout(path).work
+    if not work.is_dir():
+        return None
+    shutil.rmtree(scratch, ignore_errors=True)
+    copy = Layout(scratch)
+    copy.generations.mkdir(parents=True)
+    ox.Store.read_only(str(work)).backup(str(copy.generation("000001")))
+    copy.publish("000001")
+    return read_state(scratch)
 
 
 def _select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
@@ -125,14 +155,7 @@ def test_killed_builds_leave_each_file_before_or_after(sources, clean, tmp_path)
     rng = random.Random(SEED)
     interrupted = 0
     for _ in range(KILLS):
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ofsted_kg", "build", str(sources), "--store", str(store)],
-            env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,  # its own process group: the extraction workers die with it
-        )
+        process = start_build(sources, store)
         # A random point: after a random number of files written (0 = while the static graphs
         # or the first file are written), plus a random fraction of the next file's time. Few
         # files a kill, so that later builds (which skip what is written) still have work left
@@ -146,8 +169,11 @@ def test_killed_builds_leave_each_file_before_or_after(sources, clean, tmp_path)
             interrupted += 1
         process.wait(timeout=60)
         process.stderr.close()
-        if store.exists():  # a kill before the store was created leaves nothing to check
+        if Layout(store).live():  # a kill before the store was created leaves nothing to check
             assert_each_file_before_or_after(read_state(store), clean)
+        working = read_working_copy(store, tmp_path / "working-copy")
+        if working is not None:
+            assert_each_file_before_or_after(working, clean)
     assert interrupted >= KILLS - 1, "the kills never caught a build running"
 
     done = run_build(sources, store)
@@ -155,6 +181,49 @@ def test_killed_builds_leave_each_file_before_or_after(sources, clean, tmp_path)
     final = read_state(store)
     assert final.counts == clean.counts
     assert final.nquads == clean.nquads
+
+
+def test_a_build_killed_at_the_generation_switch_is_seen_whole_or_not_at_all(
+    sources, clean, tmp_path
+) -> None:
+    """Killed while it publishes (after linking, at random): readers see the store exactly as
+    before the build or exactly as after it, and the next build completes it."""
+    # The store before: a build of half the files, from the same folder (the manifest records
+    # where each file was read).
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for path in sorted(sources.iterdir())[::2]:
+        path.rename(aside / path.name)
+    before_store = tmp_path / "before"
+    try:
+        assert run_build(sources, before_store).returncode == 0
+    finally:
+        for path in aside.iterdir():
+            path.rename(sources / path.name)
+    before = read_state(before_store)
+    rng = random.Random(SEED)
+    seen = set()
+    for attempt in range(3):
+        store = tmp_path / f"store-{attempt}"
+        shutil.copytree(before_store, store)
+        process = start_build(sources, store)
+        for line in process.stderr:
+            if line.startswith("linked:"):  # the last step before the build is published
+                break
+        time.sleep(rng.uniform(0.0, 0.5))
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        process.stderr.close()
+        state = read_state(store)
+        assert state.nquads in (before.nquads, clean.nquads)
+        seen.add(state.nquads == clean.nquads)
+        done = run_build(sources, store)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+        assert read_state(store).nquads == clean.nquads
+        generations = [p for p in (store / "generations").iterdir() if p.is_dir()]
+        assert len(generations) == 2, generations  # the live one and the working copy
+    print(f"kills that left the old state / the new one: {seen}")
 
 
 @contextmanager
@@ -188,6 +257,9 @@ def test_full_disk_is_a_clear_error_and_the_store_survives(sources, clean, tmp_p
         done = run_build(sources, store)
         _one_line_error(done, "cannot write to the store", "No space left on device")
         assert_each_file_before_or_after(read_state(store), clean)
+        working = read_working_copy(store, tmp_path / "working-copy")
+        assert working is not None
+        assert_each_file_before_or_after(working, clean)
         # Space freed: the next build completes and equals a clean build.
         subprocess.run(["mount", "-o", "remount,size=128m", str(disk)], check=True)
         done = run_build(sources, store)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from rdflib import Graph
+from conftest import REPO
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VANN
 
 from ofsted_kg import vocab
 from ofsted_kg.authorities import resolve
 from ofsted_kg.ontology import (
-    ONTOLOGY_DIR,
-    REPO,
     model_markdown,
     ontology_graph,
     vocabulary_graph,
 )
+from ofsted_kg.resources import ontology_file
 from ofsted_kg.uris import BASE_ENV, SCHEMES, Uris, slug
 
 
@@ -24,8 +26,8 @@ def test_uri_patterns_follow_the_public_sector_layout() -> None:
     assert str(uris.authority("80528")) == "https://kg.test/id/local-authority/80528"
     inspection = uris.inspection("80528", "2017-06-12")
     assert str(inspection) == "https://kg.test/id/inspection/80528/2017-06-12"
-    assert str(uris.inspection_part(inspection, "recommendation", 3)).endswith(
-        "/2017-06-12/recommendation/3"
+    assert str(uris.inspection_part(inspection, "recommendation", "lscb-99")).endswith(
+        "/2017-06-12/recommendation/lscb-99"
     )
     assert str(uris.inspector("Emmy  Tomsett")) == "https://kg.test/id/person/emmy-tomsett"
     assert str(uris.source("ab" * 32)).endswith("/id/source/" + "ab" * 32)
@@ -99,7 +101,7 @@ def test_gss_code_is_the_one_valid_on_the_day(name: str, day: str, gss: str | No
 
 
 def test_vocab_ttl_is_generated_from_vocab_py() -> None:
-    on_disk = Graph().parse(ONTOLOGY_DIR / "vocab.ttl")
+    on_disk = Graph().parse(data=ontology_file("vocab.ttl").read_text(), format="turtle")
     assert isomorphic(on_disk, vocabulary_graph(Uris("https://ofsted-kg.example/"))), (
         "ontology/vocab.ttl is stale: run `python -m ofsted_kg.ontology`"
     )
@@ -127,9 +129,59 @@ def test_every_own_term_is_documented() -> None:
             assert g.value(term, required) is not None, f"{term} lacks {required}"
     for cls in g.subjects(RDF.type, OWL.Class):
         assert g.value(cls, RDFS.label) and g.value(cls, RDFS.comment), cls
-    ontology = next(g.subjects(RDF.type, OWL.Ontology))
-    assert g.value(ontology, OWL.versionInfo) is not None
-    assert g.value(ontology, DCTERMS.description) is not None
+    ontologies = set(g.subjects(RDF.type, OWL.Ontology))
+    assert len(ontologies) == 2  # the domain ontology and the build's bookkeeping
+    for ontology in ontologies:
+        for required in (OWL.versionInfo, OWL.versionIRI, DCTERMS.description, DCTERMS.license):
+            assert g.value(ontology, required) is not None, f"{ontology} lacks {required}"
+        assert g.value(g.value(ontology, DCTERMS.creator), FOAF.name) is not None, ontology
+    domain = URIRef(ns)
+    assert g.value(domain, VANN.preferredNamespacePrefix) == Literal("ofsted")
+    assert g.value(domain, VANN.preferredNamespaceUri) == Literal(ns)
+
+
+def test_every_term_says_where_it_is_defined() -> None:
+    g = ontology_graph()
+    ontologies = set(g.subjects(RDF.type, OWL.Ontology))
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, SKOS.ConceptScheme, SKOS.Concept)
+    terms = {t for kind in kinds for t in g.subjects(RDF.type, kind)}
+    assert len(terms) > 150
+    for term in terms:
+        assert g.value(term, RDFS.isDefinedBy) in ontologies, term
+
+
+def test_no_iri_is_two_kinds_of_term() -> None:
+    """A class, a property, a concept scheme and a concept are four different things; one IRI
+    typed as two of them (ofsted:grade was a property and a scheme) cannot be published."""
+    g = ontology_graph()
+    kinds = {
+        "class": (OWL.Class, RDFS.Class),
+        "property": (OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property),
+        "scheme": (SKOS.ConceptScheme,),
+        "concept": (SKOS.Concept,),
+    }
+    kinds_of: dict[URIRef, set[str]] = {}
+    for kind, types in kinds.items():
+        for rdf_type in types:
+            for term in g.subjects(RDF.type, rdf_type):
+                kinds_of.setdefault(term, set()).add(kind)
+    assert len(kinds_of) > 150
+    doubled = {str(term): sorted(k) for term, k in kinds_of.items() if len(k) > 1}
+    assert not doubled
+
+
+def test_published_notations_are_the_published_keys() -> None:
+    """Schemes are noted by their path segment (kebab-case), concepts by their key (snake_case
+    as FORMAT.md writes them): no Python names such as GRADES."""
+    g = ontology_graph()
+    for scheme in g.subjects(RDF.type, SKOS.ConceptScheme):
+        notation = str(g.value(scheme, SKOS.notation))
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", notation), notation
+        assert str(scheme).endswith(f"/scheme/{notation}")
+    for concept in g.subjects(RDF.type, SKOS.Concept):
+        notation = str(g.value(concept, SKOS.notation))
+        assert re.fullmatch(r"[a-z0-9]+(?:_[a-z0-9]+)*", notation), notation
+        assert str(concept).endswith(f"/{notation}")
 
 
 def test_model_doc_is_generated_from_the_ontology() -> None:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from rdflib import Literal
-from rdflib.namespace import DCTERMS, PROV, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ofsted_kg.linking import link, name_key
 from ofsted_kg.ontology import ORG
 from ofsted_kg.rdf import report_graph
-from ofsted_kg.records import Evidence, LegalBasis, Period, PersonMention, Report, TextFact
+from ofsted_kg.records import (
+    DateFact,
+    Evidence,
+    LegalBasis,
+    Period,
+    PersonMention,
+    Report,
+    TextFact,
+)
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 
@@ -32,14 +41,19 @@ def letter(n: int, authority: str, start: str, inspectors: list[str], officials=
     )
 
 
-def linked(tmp_path: Path, reports: list[Report]):
+def store_of(tmp_path: Path, reports: list[Report]) -> EmbeddedStore:
+    """A real store holding the reports' graphs, as the build writes them."""
     store = EmbeddedStore(tmp_path / "store")
     for report in reports:
         graph = report_graph(report, U)
         store.replace_graph(
             str(U.report_graph(report.sha256)), graph.serialize(format="nt", encoding="utf-8")
         )
-    return link(store, U)
+    return store
+
+
+def linked(tmp_path: Path, reports: list[Report]):
+    return link(store_of(tmp_path, reports), U)
 
 
 def persons(graph) -> dict[str, set[str]]:
@@ -55,26 +69,27 @@ def test_names_are_normalised_before_matching() -> None:
     assert name_key("Emmy Tomsett HMI") == name_key("Emmy Tomsett, Her Majesty's Inspector")
 
 
-def test_nickname_variants_merge_only_with_a_shared_colleague(tmp_path: Path) -> None:
+def test_nickname_variants_merge_only_with_evidence(tmp_path: Path) -> None:
     graph = linked(
         tmp_path,
         [
             letter(1, "Somerset", "2019-01-07", ["Andy Smith", "Jo Bloggs"]),
             letter(2, "Barnsley", "2021-03-01", ["Andrew Smith", "Jo Bloggs"]),
-            letter(3, "Bradford", "2022-05-09", ["Mike Jones", "Pat Kay"]),
+            letter(3, "Bradford", "2012-05-09", ["Mike Jones", "Pat Kay"]),
             letter(4, "Hull", "2023-06-12", ["Michael Jones", "Sam Lee"]),
         ],
     )
     people = persons(graph)
-    andrew = str(U.inspector("Andrew Smith"))
-    assert people[andrew] == {"andy-smith-inspector", "andrew-smith-inspector"}
-    evidence = {
-        str(o) for o in graph.objects(U.inspector("Andrew Smith"), U.term("identityEvidence"))
-    }
-    assert evidence == {"'Andy Smith' and 'Andrew Smith' both inspected with Jo Bloggs"}
-    rule = U.concept("IDENTITY_RULES", "nickname_with_evidence")
-    assert (U.inspector("Andrew Smith"), U.term("identityRule"), rule) in graph
-    # No shared colleague: Mike Jones and Michael Jones stay two people.
+    andrew = U.inspector("Andrew Smith")
+    assert people[str(andrew)] == {"andy-smith-inspector", "andrew-smith-inspector"}
+    [decision] = graph.objects(andrew, U.term("identityDecision"))
+    assert str(graph.value(decision, U.term("identityEvidence"))) == (
+        "diminutive: same role family (inspection); both worked with Jo Bloggs; "
+        "'Andrew Smith' 2021, 'Andy Smith' 2019"
+    )
+    rule = U.concept("IDENTITY_RULES", "variant_with_evidence")
+    assert (andrew, U.term("identityRule"), rule) in graph
+    # No shared colleague or authority, eleven years apart: Mike and Michael Jones stay two.
     assert str(U.inspector("Mike Jones")) in people and str(U.inspector("Michael Jones")) in people
 
 
@@ -103,6 +118,29 @@ def test_officials_merge_within_their_authority_only(tmp_path: Path) -> None:
     assert (sheila, ORG.holds, U.post("80528", dcs)) in graph
     rule = U.concept("IDENTITY_RULES", "same_name_same_authority")
     assert (sheila, U.term("identityRule"), rule) in graph
+
+
+def test_a_membership_lasts_at_least_over_the_reports_naming_it(tmp_path: Path) -> None:
+    """org:memberDuring: an interval known only by the days reports show the post held."""
+    dcs = "director_of_childrens_services"
+    dated = [
+        dataclasses.replace(
+            letter(n, "North Somerset", start, ["Anna Gravelle"], [("Sheila Smith", dcs)]),
+            letter_date=DateFact(written, EV),
+        )
+        for n, start, written in ((1, "2021-12-07", "2022-01-31"), (2, "2023-03-01", "2023-04-02"))
+    ]
+    undated = letter(3, "Somerset", "2019-01-07", ["Anna Gravelle"], [("Ann Lee", dcs)])
+    graph = linked(tmp_path, [*dated, undated])
+    membership = U.membership("80528", dcs, "sheila-smith")
+    (period,) = graph.objects(membership, ORG.memberDuring)
+    assert (period, RDF.type, TIME.Interval) in graph
+    days = {graph.value(instant, TIME.inXSDDate) for instant in graph.objects(period, TIME.inside)}
+    assert days == {Literal(d, datatype=XSD.date) for d in ("2022-01-31", "2023-04-02")}
+    # No date to show it by: the membership is stated, its period is not.
+    undated_membership = U.membership("80555", dcs, "ann-lee")
+    assert (undated_membership, RDF.type, ORG.Membership) in graph
+    assert graph.value(undated_membership, ORG.memberDuring) is None
 
 
 def test_authority_name_variants_are_kept_on_the_one_authority(tmp_path: Path) -> None:

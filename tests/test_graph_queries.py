@@ -171,3 +171,24 @@ def test_cli_query_with_parameters(graph_store, capsys) -> None:
         main(["query", "busiest-inspectors", "--store", store, "--param", "min_inspections=x"]) == 2
     )
     assert "not a valid integer" in capsys.readouterr().err
+
+
+def test_cli_query_of_a_hand_written_file(graph_store, capsys, tmp_path) -> None:
+    """A .rq file without the named queries' header runs; a bad or missing one is one line."""
+    from ofsted_kg.cli import main
+
+    store = str(graph_store.store.path)
+    plain = tmp_path / "people.rq"
+    plain.write_text(
+        "PREFIX schema: <https://schema.org/>\n"
+        "SELECT (COUNT(*) AS ?n) WHERE { ?p schema:name ?name }\n"
+    )
+    assert main(["query", str(plain), "--store", store, "--format", "csv"]) == 0
+    assert int(capsys.readouterr().out.splitlines()[1]) > 0
+    broken = tmp_path / "broken.rq"
+    broken.write_text("SELECT * WHERE { ?s ?p }")
+    assert main(["query", str(broken), "--store", store]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "broken.rq: SPARQL syntax error" in err
+    assert main(["query", str(tmp_path / "missing.rq"), "--store", store]) == 2
+    assert "cannot read" in capsys.readouterr().err

@@ -9,12 +9,13 @@ import pyshacl
 import pytest
 from graph_fixtures import SEEDS_DIR, gold_extract
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, XSD
 
-from ofsted_kg.ontology import OA, SHAPES_DIR, ontology_graph, rebase, vocabulary_graph
+from ofsted_kg.ontology import OA, ontology_graph, parse_turtle, vocabulary_graph
 from ofsted_kg.rdf import authority_triples, inspection_key, report_graph
 from ofsted_kg.reasoning import infer
 from ofsted_kg.records import Evidence, Judgement
+from ofsted_kg.resources import shape_files
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import _findings, validate_graph
 
@@ -229,7 +230,7 @@ def seven_fault_graph() -> Graph:
     mention = next(g.subjects(RDF.type, T("PersonMention")))
     g.add((mention, PROV.hadRole, U.concept("OFFICIAL_ROLES", "chief_executive")))
     g.remove((next(g.subjects(RDF.type, OA.TextQuoteSelector)), OA.exact, None))
-    g.remove((next(g.subjects(RDF.type, T("Recommendation"))), T("text"), None))
+    g.remove((next(g.subjects(RDF.type, T("Recommendation"))), T("textAsPrinted"), None))
     inspection = next(g.subjects(RDF.type, T("Inspection")))
     g.set(
         (inspection, URIRef("https://schema.org/endDate"), Literal("2001-01-01", datatype=XSD.date))
@@ -243,8 +244,8 @@ def test_validation_finds_what_pyshacl_finds_with_the_shapes_as_written() -> Non
     # change a finding.
     g = seven_fault_graph()
     written = Graph()
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
-        written.parse(data=rebase(path.read_text(encoding="utf-8"), U), format="turtle")
+    for file in shape_files():
+        parse_turtle(file, U, written)
     _, results, _ = pyshacl.validate(
         g + vocabulary_graph(U), shacl_graph=written, allow_warnings=True
     )
@@ -252,3 +253,32 @@ def test_validation_finds_what_pyshacl_finds_with_the_shapes_as_written() -> Non
     found = sorted(f.line() for f in validate_graph(g).findings)
     assert len(validate_graph(g).violations) >= 7
     assert found == expected
+
+
+def test_every_property_shape_says_what_is_wrong() -> None:
+    for file in shape_files():
+        shapes = parse_turtle(file, U)
+        for shape in set(shapes.subjects(SH.path, None)):
+            assert shapes.value(shape, SH.message) is not None, (
+                file.name,
+                shapes.value(shape, SH.path),
+            )
+
+
+def test_a_cited_provision_is_typed_by_the_range_and_only_a_described_one_needs_its_title() -> None:
+    provision = URIRef("http://www.legislation.gov.uk/id/ukpga/2004/31/section/20")
+    statement = U.inspection_part(U.inspection("80528", "2017-06-12"), "legal-basis", 1)
+    cited = Graph()
+    cited.add((statement, T("provision"), provision))
+    inferred = infer(cited)
+    assert (provision, RDF.type, T("LegalProvision")) in inferred
+    # As a report graph holds it: the provision's description is in the linking graph.
+    typed_only = Graph()
+    typed_only.add((provision, RDF.type, T("LegalProvision")))
+    assert validate_graph(typed_only).conforms
+    typed_only.add((provision, T("sectionNumber"), Literal("20")))
+    assert "a legal provision described here must have its title" in messages(typed_only)
+    typed_only.add(
+        (provision, RDFS.label, Literal("section 20 of the Children Act 2004", lang="en"))
+    )
+    assert validate_graph(typed_only).conforms

@@ -255,6 +255,26 @@ def test_inspection_page_links_its_legal_basis_to_legislation_gov_uk(site) -> No
     ) in html
 
 
+def test_an_inspection_reported_twice_lists_each_recommendation_once(site) -> None:
+    # Somerset 2015 is built from the seed text and the PDF of the same report.
+    server, _ = site
+    inspection = str(uris.inspection("80555", "2015-01-20"))
+    query = (
+        f"SELECT (COUNT(DISTINCT ?r) AS ?n) (COUNT(DISTINCT ?g) AS ?documents) WHERE {{ "
+        f"GRAPH ?g {{ <{inspection}> <{uris.term('hasRecommendation')}> ?r }} }}"
+    )
+    body = get(server, "/sparql?query=" + quote(query), "application/sparql-results+json")[2]
+    counts = json.loads(body)["results"]["bindings"][0]
+    assert counts["documents"]["value"] == "2" and int(counts["n"]["value"]) > 20
+    html = get(server, doc_path(inspection), "text/html")[2].decode()
+    section = html.split('id="recommendations-heading"')[1].split('id="team-heading"')[0]
+    items = re.findall(r'<li value="\d+"><a href="([^"]+)"', section)
+    assert len(items) == len(set(items)) == int(counts["n"]["value"])
+    stated_by = "(stated by 002_9e3392fa40d9fa68.txt, 80555_somerset_2015-03-27.pdf)"
+    assert section.count(stated_by) == len(items)
+    assert len(html) < 200_000
+
+
 def test_person_page_lists_inspections_and_colleagues(site) -> None:
     server, inspection = site
     html = get(server, doc_path(inspection), "text/html")[2].decode()
@@ -324,6 +344,7 @@ def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:
 # ------------------------------------------------------------------ in a browser
 
 
+@pytest.mark.browser
 def test_browse_from_home_to_inspector_and_back(site) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (make test installs it)")

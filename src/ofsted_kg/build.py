@@ -6,25 +6,34 @@ graph and its manifest entry together, so the store always holds, for every file
 state or the new one. Derived graphs (linking and its inferences) record the fingerprint of the
 report graphs they were computed from; a build that was killed after some report writes leaves a
 derived graph whose fingerprint no longer matches, and the next build recomputes it even if no
-file changed. An unchanged file (same SHA-256, same pipeline version) is not read at all.
+file changed. An unchanged file (same SHA-256, same pipeline version) is read and hashed only.
+
+Each file is read once, in the parent, and the bytes hashed are the bytes sent to the worker
+that parses them. Workers run under a memory and a time limit (build_workers.py). A refusal
+caused by the file's content is recorded in the manifest under its hash and not tried again; one
+caused by the moment (the file changed during the build, its worker died or overran, it could
+not be read) is not recorded, so the next build tries the file again.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from .build_workers import WorkerFailure, WorkerLimits, WorkerPool
 from .clean import clean_document
-from .extract import extract_document, invalid_report, iter_report_files
-from .ontology import ONTOLOGY_DIR, SHAPES_DIR, ontology_graph
+from .extract import extract_document, invalid_report
+from .identity import ReviewedDecisions
+from .ontology import ontology_graph
 from .rdf import (
     PageTexts,
     QuoteContext,
@@ -35,67 +44,63 @@ from .rdf import (
 )
 from .reasoning import infer, tbox_rules
 from .records import Report
-from .sources import Document, SourceError, read_document
+from .sources import (
+    Document,
+    SourceError,
+    SourceFile,
+    SourceUnavailable,
+    document_from_bytes,
+    file_stamp,
+    list_sources,
+    printable_name,
+    read_document,
+    read_source,
+)
 from .store import Store
 from .uris import Uris
 from .validation import validate_graph
+from .versions import pipeline_version
 
-Extractor = Callable[[Path], tuple[Report, QuoteContext | None]]
+Extractor = Callable[[Document], tuple[Report, QuoteContext | None]]
 Log = Callable[[str], None]
-
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def extract_file(path: Path) -> tuple[Report, QuoteContext | None]:
-    """The default extractor: the project's extraction, plus the cleaned pages for quote context."""
+    """Read and extract one file, as the build does (for the benchmarks)."""
     try:
         document = read_document(path)
     except SourceError as exc:
-        return invalid_report(Path(path).name, str(exc)), None
+        return invalid_report(printable_name(Path(path).name), str(exc)), None
     return extract_read_document(document)
 
 
 def extract_read_document(document: Document) -> tuple[Report, QuoteContext]:
-    """`extract_file` after the file is read (the benchmark times the two apart)."""
+    """The build's default extractor: the project's extraction of a document read, plus its
+    cleaned pages for quote context."""
     # Cleaned once, for the extractors and for the quotes' context alike.
     clean = clean_document(document)
     return extract_document(document, clean), PageTexts(clean.pages())
 
 
-def pipeline_version() -> str:
-    """A hash of everything that shapes a report's graph: code, ontology, shapes, reference data.
-
-    The web layer is left out: it reads the store and never shapes what is written to it.
-    """
-    digest = hashlib.sha256()
-    files = [
-        *(p for p in PACKAGE_DIR.rglob("*.py") if "web" not in p.relative_to(PACKAGE_DIR).parts),
-        *PACKAGE_DIR.glob("data/*.csv"),
-        *ONTOLOGY_DIR.glob("*.ttl"),
-        *SHAPES_DIR.glob("*.ttl"),
-    ]
-    for path in sorted(files):
-        digest.update(str(path.relative_to(PACKAGE_DIR.parents[1])).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # ------------------------------------------------------------------ per-file work (in workers)
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """One file's work, as sent to a worker: its bytes, read once, and their hash."""
+
+    source: SourceFile
+    data: bytes
+    sha256: str
+    stamp: tuple[int, ...]  # sources.file_stamp when read: a different one means it changed
 
 
 @dataclass
 class Outcome:
-    name: str
-    path: str
-    sha256: str
+    key: str  # the manifest's key: the path relative to the source given (sources.source_key)
+    name: str  # the same path, printable, for messages
+    path: str  # where the file was read (printable)
+    sha256: str | None  # None: refused before it was read
     graph: str | None = None
     ntriples: bytes = b""
     inferred: bytes = b""
@@ -106,17 +111,27 @@ class Outcome:
     seconds: float = 0.0
 
 
-def process_file(task: tuple[str, str, str, Extractor]) -> Outcome:
-    """Extract, emit, infer and validate one file. Never raises: failures become refusals."""
-    path, sha, base, extractor = task
+def _outcome(source: SourceFile, sha256: str | None, refusal: str | None = None) -> Outcome:
+    path = printable_name(str(source.path))
+    return Outcome(source.key, source.name, path, sha256, refusal=refusal)
+
+
+def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
+    """Parse, extract, emit, infer and validate one file's bytes. Never raises, except
+    MemoryError (the worker's to report): a failure is the file's refusal."""
     started = time.perf_counter()
-    outcome = Outcome(name=Path(path).name, path=path, sha256=sha)
+    outcome = _outcome(task.source, task.sha256)
     try:
-        report, context = extractor(Path(path))
+        name = printable_name(task.source.path.name)
+        report, context = extractor(document_from_bytes(name, task.data, outcome.path))
         if report.kind == "invalid":
             outcome.refusal = report.error or "not an inspection report"
         else:
             _emit(outcome, report, context, Uris(base), base)
+    except SourceError as exc:
+        outcome.refusal = str(exc)
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop the others
         outcome.refusal = f"internal error: {type(exc).__name__}: {exc}".splitlines()[0]
     outcome.seconds = time.perf_counter() - started
@@ -126,7 +141,7 @@ def process_file(task: tuple[str, str, str, Extractor]) -> Outcome:
 def _emit(
     outcome: Outcome, report: Report, context: QuoteContext | None, uris: Uris, base: str
 ) -> None:
-    report.sha256 = outcome.sha256  # the graph is keyed by the bytes the build hashed
+    report.sha256 = outcome.sha256 or ""  # the graph is keyed by the bytes the build hashed
     graph = report_graph(report, uris, context)
     inferred = infer(graph, base)
     ntriples = graph.serialize(format="nt", encoding="utf-8")
@@ -147,7 +162,7 @@ def _emit(
             f"{len(result.violations)} SHACL violation(s), first: {first.message} ({first.focus})"
         )
         return
-    outcome.graph = str(uris.report_graph(outcome.sha256))
+    outcome.graph = str(uris.report_graph(report.sha256))
     outcome.ntriples = ntriples
     outcome.inferred = inferred.serialize(format="nt", encoding="utf-8")
     outcome.triples = triples
@@ -158,8 +173,8 @@ def _emit(
 
 @dataclass(frozen=True)
 class ManifestEntry:
-    name: str
-    sha256: str
+    key: str  # the file's path relative to the source given (sources.source_key); its fileName
+    sha256: str | None  # of the bytes read; None for a file refused before it was read
     graph: str | None
     version: str
     refusal: str | None
@@ -167,16 +182,17 @@ class ManifestEntry:
 
 def read_manifest(store: Store, uris: Uris) -> dict[str, ManifestEntry]:
     T = uris.term
-    query = f"""SELECT ?name ?sha ?graph ?version ?refusal WHERE {{
+    query = f"""SELECT ?key ?sha ?graph ?version ?refusal WHERE {{
         GRAPH <{uris.graph("manifest")}> {{
-            ?entry a <{T("ManifestEntry")}> ; <{T("fileName")}> ?name ; <{T("sha256")}> ?sha ;
+            ?entry a <{T("ManifestEntry")}> ; <{T("fileName")}> ?key ;
                    <{T("pipelineVersion")}> ?version .
+            OPTIONAL {{ ?entry <{T("sha256")}> ?sha }}
             OPTIONAL {{ ?entry <{T("builtGraph")}> ?graph }}
             OPTIONAL {{ ?entry <{T("refusal")}> ?refusal }} }} }}"""
     entries = {}
     for row in _select(store, query):
-        entries[row["name"]] = ManifestEntry(
-            row["name"], row["sha"], row.get("graph"), row["version"], row.get("refusal")
+        entries[row["key"]] = ManifestEntry(
+            row["key"], row.get("sha"), row.get("graph"), row["version"], row.get("refusal")
         )
     return entries
 
@@ -195,13 +211,14 @@ def _select(store: Store, query: str) -> list[dict[str, str]]:
 
 def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
     T = uris.term
-    node = uris.manifest_entry(entry.name)
+    node = uris.manifest_entry(entry.key)
     lines = [
         f"{node.n3()} a {T('ManifestEntry').n3()} ;",
-        f"  {T('fileName').n3()} {Literal(entry.name).n3()} ;",
-        f"  {T('sha256').n3()} {Literal(entry.sha256).n3()} ;",
+        f"  {T('fileName').n3()} {Literal(entry.key).n3()} ;",
         f"  <http://www.w3.org/ns/prov#atLocation> {Literal(path).n3()} ;",
     ]
+    if entry.sha256:
+        lines.append(f"  {T('sha256').n3()} {Literal(entry.sha256).n3()} ;")
     if entry.graph:
         lines.append(f"  {T('builtGraph').n3()} {URIRef(entry.graph).n3()} ;")
     if entry.refusal:
@@ -210,8 +227,8 @@ def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
     return "\n".join(lines)
 
 
-def _delete_entry(uris: Uris, name: str) -> str:
-    node = uris.manifest_entry(name)
+def _delete_entry(uris: Uris, key: str) -> str:
+    node = uris.manifest_entry(key)
     return f"DELETE WHERE {{ GRAPH <{uris.graph('manifest')}> {{ {node.n3()} ?p ?o }} }}"
 
 
@@ -269,6 +286,10 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+# Said of a refusal that is not recorded: the next build tries the file again.
+TRIED_AGAIN = "; tried again next build"
+
+
 class Builder:
     def __init__(self, store: Store, uris: Uris, log: Log) -> None:
         self.store = store
@@ -276,6 +297,50 @@ class Builder:
         self.log = log
         self.stats = BuildStats()
         self.version = pipeline_version()
+        self.handled = 0  # files dealt with so far, of stats.files, for the progress lines
+
+    def _progress(self, message: str) -> None:
+        self.handled += 1
+        self.log(f"[{self.handled}/{self.stats.files}] {message}")
+
+    def unchanged(self, name: str, entry: ManifestEntry) -> None:
+        self.handled += 1
+        self.stats.unchanged += 1
+        if entry.refusal:
+            self.stats.refused.append((name, entry.refusal))
+
+    def refuse_for_now(self, name: str, reason: str) -> None:
+        """A refusal that is not recorded: the file keeps its state in the store."""
+        self.stats.refused.append((name, reason))
+        self._progress(f"refused {name}: {reason}")
+
+    def settle(self, outcome: Outcome, manifest: dict[str, ManifestEntry]) -> None:
+        """Write a file's outcome (unless its manifest entry says the same already) and count it."""
+        stats = self.stats
+        entry = manifest.get(outcome.key)
+        if outcome.sha256 is None and entry == self._entry(outcome):
+            self.unchanged(outcome.name, entry)
+            return
+        self.write(outcome, manifest)
+        if outcome.refusal:
+            stats.refused.append((outcome.name, outcome.refusal))
+            stats.violations += len(outcome.violations)
+            self._progress(f"refused {outcome.name}: {outcome.refusal}")
+        else:
+            stats.built += 1
+            stats.triples_written += outcome.triples
+            # A partial report is loaded, and its warnings are named on its own line.
+            warned = outcome.warnings
+            self._progress(
+                f"built {outcome.name}: {outcome.triples} triples, {outcome.seconds:.2f} s"
+                + (f"; {len(warned)} warning(s), first: {warned[0]}" if warned else "")
+            )
+        stats.warnings += len(outcome.warnings)
+
+    def _entry(self, outcome: Outcome) -> ManifestEntry:
+        return ManifestEntry(
+            outcome.key, outcome.sha256, outcome.graph, self.version, outcome.refusal
+        )
 
     def update(self, sparql: str) -> None:
         if sparql:
@@ -315,11 +380,9 @@ class Builder:
 
     def write(self, outcome: Outcome, manifest: dict[str, ManifestEntry]) -> None:
         """Replace one file's graphs and manifest entry in a single atomic update."""
-        entry = ManifestEntry(
-            outcome.name, outcome.sha256, outcome.graph, self.version, outcome.refusal
-        )
-        old = manifest.get(outcome.name)
-        still_used = {e.graph for n, e in manifest.items() if n != outcome.name}
+        entry = self._entry(outcome)
+        old = manifest.get(outcome.key)
+        still_used = {e.graph for k, e in manifest.items() if k != outcome.key}
         ops = []
         if old and old.graph and old.graph != outcome.graph and old.graph not in still_used:
             ops.append(_drop(old.graph))
@@ -333,7 +396,7 @@ class Builder:
                     ]
                 )
             )
-        ops.append(_delete_entry(self.uris, outcome.name))
+        ops.append(_delete_entry(self.uris, outcome.key))
         ops.append(
             _insert(
                 [
@@ -345,30 +408,37 @@ class Builder:
             )
         )
         self.update(_join(ops))
-        manifest[outcome.name] = entry
+        manifest[outcome.key] = entry
 
     def prune(self, keep: set[str], manifest: dict[str, ManifestEntry]) -> None:
-        for name in sorted(set(manifest) - keep):
-            entry = manifest.pop(name)
+        for key in sorted(set(manifest) - keep):
+            entry = manifest.pop(key)
             still_used = {e.graph for e in manifest.values()}
             drop = _drop(entry.graph) if entry.graph and entry.graph not in still_used else ""
-            self.update(_join([drop, _delete_entry(self.uris, name)]))
-            self.stats.removed.append(name)
-            self.log(f"removed {name}")
+            self.update(_join([drop, _delete_entry(self.uris, key)]))
+            self.stats.removed.append(key)
+            self.log(f"removed {printable_name(key)}")
 
-    def relink(self, manifest: dict[str, ManifestEntry]) -> None:
-        """Recompute the linking graph when the set of report graphs changed since it was made."""
+    def relink(
+        self, manifest: dict[str, ManifestEntry], reviewed: ReviewedDecisions | None = None
+    ) -> None:
+        """Recompute the linking graph when the set of report graphs, or the reviewed identity
+        decisions, changed since it was made."""
         from .linking import link  # the linking step reads the report graphs from the store
 
+        reviewed = reviewed or ReviewedDecisions()
         fingerprint = hashlib.sha256(
             json.dumps(
-                sorted((e.name, e.sha256, e.version, e.graph or "") for e in manifest.values())
+                [
+                    sorted((e.key, e.sha256, e.version, e.graph or "") for e in manifest.values()),
+                    reviewed.fingerprint(),
+                ]
             ).encode()
         ).hexdigest()[:16]
         graph = str(self.uris.graph("linking"))
         if read_fingerprints(self.store, self.uris).get(graph) == fingerprint:
             return
-        linking = link(self.store, self.uris)
+        linking = link(self.store, self.uris, reviewed)
         inferred = infer(linking, self.uris.base)
         # Asserted triples only: inferred range types would make targets of nodes described elsewhere.
         result = validate_graph(linking, self.uris.base)
@@ -405,74 +475,125 @@ def build(
     base: str | None = None,
     prune: bool = False,
     workers: int = 2,
-    extractor: Extractor = extract_file,
+    extractor: Extractor = extract_read_document,
+    limits: WorkerLimits | None = None,
     log: Log = _stderr,
+    reviewed: ReviewedDecisions | None = None,
 ) -> BuildStats:
-    """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal."""
+    """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal.
+
+    `limits`: each worker's memory and time limits (default: WorkerLimits.from_env()).
+    `reviewed` identity decisions override the linking rules (identity.read_decisions).
+    Readers of the store see the build whole, when it ends (`Store.writing`); a build stopped
+    before that leaves its finished files where the next build resumes from."""
+    with store.writing():
+        return _build(
+            sources,
+            store,
+            base=base,
+            prune=prune,
+            workers=workers,
+            extractor=extractor,
+            limits=limits,
+            log=log,
+            reviewed=reviewed,
+        )
+
+
+def _build(
+    sources: Sequence[str | Path],
+    store: Store,
+    *,
+    base: str | None,
+    prune: bool,
+    workers: int,
+    extractor: Extractor,
+    limits: WorkerLimits | None,
+    log: Log,
+    reviewed: ReviewedDecisions | None,
+) -> BuildStats:
     started = time.perf_counter()
+    limits = limits or WorkerLimits.from_env()
     uris = Uris(base)
     builder = Builder(store, uris, log)
     stats = builder.stats
-    files = iter_report_files(list(sources))
-    stats.files = len(files)
+    files, clashes = _distinct_keys(list_sources(list(sources)))
+    stats.files = len(files) + len(clashes)
     manifest = read_manifest(store, uris)
     builder.static_graphs()
+    for source, first in clashes:
+        builder.refuse_for_now(
+            source.name,
+            f"same path as {printable_name(str(first.path))} in another source given "
+            "(build their common folder instead)",
+        )
 
-    tasks = []
-    for path in files:
-        try:
-            sha = file_sha256(path)
-        except OSError as exc:
-            stats.refused.append((path.name, f"cannot read: {exc.strerror or exc}"))
-            continue
-        known = manifest.get(path.name)
-        if known and known.sha256 == sha and known.version == builder.version:
-            stats.unchanged += 1
-            if known.refusal:
-                stats.refused.append((path.name, known.refusal))
-            continue
-        tasks.append((str(path), sha, uris.base, extractor))
+    def to_work() -> Iterator[FileTask]:
+        """The files to work on, each read once; the others are dealt with on the way."""
+        for source in files:
+            try:
+                read = read_source(source.path)
+            except SourceUnavailable as exc:
+                builder.refuse_for_now(source.name, f"{exc}{TRIED_AGAIN}")
+                continue
+            except SourceError as exc:  # not a regular file, too large: known without reading
+                builder.settle(_outcome(source, None, str(exc)), manifest)
+                continue
+            known = manifest.get(source.key)
+            if known and known.sha256 == read.sha256 and known.version == builder.version:
+                builder.unchanged(source.name, known)
+                continue
+            yield FileTask(source, read.data, read.sha256, read.stamp)
 
-    for done, outcome in enumerate(_run(tasks, workers), 1):
-        builder.write(outcome, manifest)
-        if outcome.refusal:
-            stats.refused.append((outcome.name, outcome.refusal))
-            stats.violations += len(outcome.violations)
-            log(f"[{done}/{len(tasks)}] refused {outcome.name}: {outcome.refusal}")
-        else:
-            stats.built += 1
-            stats.triples_written += outcome.triples
-            # A partial report is loaded, and its warnings are named on its own line.
-            warned = outcome.warnings
-            log(
-                f"[{done}/{len(tasks)}] built {outcome.name}: {outcome.triples} triples, {outcome.seconds:.2f} s"
-                + (f"; {len(warned)} warning(s), first: {warned[0]}" if warned else "")
-            )
-        stats.warnings += len(outcome.warnings)
+    work = functools.partial(process_file, base=uris.base, extractor=extractor)
+    prepare = functools.partial(_prepare_for_workers, uris.base)
+    with WorkerPool(work, workers, limits, prepare) as pool:
+        for task, result in pool.run(to_work()):
+            if isinstance(result, WorkerFailure):
+                builder.refuse_for_now(task.source.name, result.reason + TRIED_AGAIN)
+            elif _changed_since_read(task):
+                # What was parsed is no longer the file: record nothing, read it again next time.
+                builder.refuse_for_now(task.source.name, "changed during the build" + TRIED_AGAIN)
+            else:
+                builder.settle(result, manifest)
 
     if prune:
-        builder.prune({p.name for p in files}, manifest)
-    builder.relink(manifest)
+        builder.prune({source.key for source in files}, manifest)
+    builder.relink(manifest, reviewed)
     stats.seconds = time.perf_counter() - started
     return stats
 
 
-def _run(tasks: list[tuple[str, str, str, Extractor]], workers: int) -> Iterable[Outcome]:
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(process_file, tasks)
-        return
-    _prepare_for_workers(tasks[0][2])
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(process_file, tasks, chunksize=1)
+def _distinct_keys(
+    files: list[SourceFile],
+) -> tuple[list[SourceFile], list[tuple[SourceFile, SourceFile]]]:
+    """The files with one of each key, and the others with the file that has their key.
+
+    Two sources given can hold the same relative path (`a/report.pdf` and `b/report.pdf` given
+    as `a b`); the second cannot have the first one's manifest entry. The same file given twice
+    is one file."""
+    first: dict[str, SourceFile] = {}
+    clashes = []
+    for source in files:
+        holder = first.setdefault(source.key, source)
+        if holder is not source and os.path.realpath(holder.path) != os.path.realpath(source.path):
+            clashes.append((source, holder))
+    return list(first.values()), clashes
+
+
+def _changed_since_read(task: FileTask) -> bool:
+    try:
+        return file_stamp(os.stat(task.source.path)) != task.stamp
+    except OSError:  # gone
+        return True
 
 
 def _prepare_for_workers(base: str) -> None:
-    """Compute once, before the pool starts, what every report needs: the ontology's OWL-RL
-    closure (owlrl: about 0.6 s) and pyshacl's view of the shapes.
+    """Compute once, before the first worker is forked, what every report needs: the ontology's
+    OWL-RL closure (owlrl: about 0.6 s) and pyshacl's view of the shapes.
 
-    Workers forked from this process (the default on Linux) inherit them instead of each
-    computing them again, most of a second per worker (measured); under other start methods
-    each worker computes them on first use, as before.
+    Workers (forked from this process, build_workers.py) inherit them instead of each computing
+    them again, most of a second per worker (measured), a replaced worker too.
     """
     tbox_rules(base)
     validate_graph(Graph(), base)

@@ -10,6 +10,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .build_workers import (
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT,
+    MEMORY_LIMIT_ENV,
+    TIME_LIMIT_ENV,
+    WorkerLimits,
+)
 from .extract import extract, iter_report_files
 from .gold import compare
 
@@ -62,20 +69,46 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reviewed(given: str | None):  # -> identity.ReviewedDecisions, or None on a bad file
+    from .identity import DecisionsError, decisions_path, read_decisions
+
+    try:
+        return read_decisions(decisions_path(given))
+    except DecisionsError as exc:
+        print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return None
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build import build
     from .store import StoreError, open_store
 
+    try:
+        limits = WorkerLimits.from_env(args.memory_limit, args.time_limit)
+    except ValueError as exc:
+        print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 2
+    reviewed = _reviewed(args.decisions)
+    if reviewed is None:
+        return 2
     store = open_store(args.store)
     try:
-        stats = build(args.sources, store, base=args.base, prune=args.prune, workers=args.workers)
+        stats = build(
+            args.sources,
+            store,
+            base=args.base,
+            prune=args.prune,
+            workers=args.workers,
+            limits=limits,
+            reviewed=reviewed,
+        )
     except StoreError:
         with contextlib.suppress(StoreError):  # report the write error, not a second flush error
             store.close()
         raise
     store.close()
     print(stats.summary(), file=sys.stderr)
-    return 0
+    return 1 if stats.refused else 0  # like `extract`: every other file is built all the same
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -138,6 +171,26 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_people(args: argparse.Namespace) -> int:
+    from .identity import NEAR_MATCH_COLUMNS
+    from .linking import unresolved_people
+    from .queries import rows_to_csv, table_text
+    from .store import open_store
+    from .uris import Uris
+
+    reviewed = _reviewed(args.decisions)
+    if reviewed is None:
+        return 2
+    store = open_store(args.store, read_only=True)
+    rows = [near.row() for near in unresolved_people(store, Uris(args.base), reviewed)]
+    if args.format == "csv":
+        sys.stdout.write(rows_to_csv(NEAR_MATCH_COLUMNS, rows))
+    else:  # the decision and reason columns are for the reviewer to fill in the CSV
+        columns = [c for c in NEAR_MATCH_COLUMNS if c not in ("decision", "reason")]
+        sys.stdout.write(table_text(columns, rows))
+    return 0
+
+
 def _cmd_query(args: argparse.Namespace) -> int:
     from .queries import QueryParameterError
 
@@ -153,8 +206,14 @@ def _cmd_query(args: argparse.Namespace) -> int:
     except KeyError:
         print(f"ofsted-kg: no named query {args.query!r}", file=sys.stderr)
         return 2
-    except QueryParameterError as exc:
+    except (QueryParameterError, ValueError) as exc:  # a bad header or parameter in a .rq file
         print(f"ofsted-kg: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"ofsted-kg: cannot read {args.query}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except SyntaxError as exc:  # the store's SPARQL parser
+        print(f"ofsted-kg: {args.query}: SPARQL syntax error: {exc}", file=sys.stderr)
         return 2
     sys.stdout.buffer.write(data)
     return 0
@@ -165,6 +224,15 @@ def _store_options(p: argparse.ArgumentParser) -> None:
         "--store", help="store path or SPARQL URL (default: $OFSTED_KG_STORE or var/store)"
     )
     p.add_argument("--base", help="base URI of minted URIs (default: $OFSTED_KG_BASE)")
+
+
+def _decisions_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--decisions",
+        metavar="CSV",
+        help="reviewed identity decisions, name_a,name_b,decision,reason (default: "
+        "$OFSTED_KG_DECISIONS, else identity-decisions.csv in the current folder if present)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -228,6 +296,21 @@ def build_parser() -> argparse.ArgumentParser:
     _store_options(p)
     p.add_argument("--prune", action="store_true", help="drop graphs of files no longer given")
     p.add_argument("--workers", type=int, default=2, help="extraction processes (default 2)")
+    p.add_argument(
+        "--memory-limit",
+        type=int,
+        metavar="MIB",
+        help=f"address space of each worker; a file that needs more is refused "
+        f"(default ${MEMORY_LIMIT_ENV} or {DEFAULT_MEMORY_LIMIT_MB})",
+    )
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        metavar="SECONDS",
+        help=f"time for one file; a file that takes longer is refused "
+        f"(default ${TIME_LIMIT_ENV} or {DEFAULT_TIME_LIMIT:g})",
+    )
+    _decisions_option(p)
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("validate", help="SHACL-validate the whole store")
@@ -248,6 +331,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="CSV file (default: stdout)")
     p.set_defaults(func=_cmd_summary)
 
+    p = sub.add_parser(
+        "people", help="name variants no rule or reviewed decision settled, for review"
+    )
+    _store_options(p)
+    _decisions_option(p)
+    p.add_argument("--format", choices=["csv", "table"], default="table")
+    p.set_defaults(func=_cmd_people)
+
     p = sub.add_parser("query", help="run a named query (queries/NAME.rq) or a .rq file")
     p.add_argument("query", help="query name or .rq file")
     _store_options(p)
@@ -257,12 +348,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Optional dependencies (pyproject.toml), by the extra that installs them.
+EXTRA_OF_MODULE = {"flask": "serve", "waitress": "serve", "SPARQLWrapper": "remote"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .store import StoreError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF_MODULE.get((exc.name or "").partition(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"ofsted-kg: this needs {exc.name}, which is optional: pip install 'ofsted-kg[{extra}]'",
+            file=sys.stderr,
+        )
+        return 1
     except StoreError as exc:  # a full disk, a read-only or locked store: one line, no traceback
         print(f"ofsted-kg: {exc}", file=sys.stderr)
         return 1

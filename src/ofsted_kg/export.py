@@ -1,12 +1,14 @@
 """Export the store: quad formats keep the named graphs; triple formats hold their union.
 
 The store hands over N-Quads (every backend can); pyoxigraph converts them in memory, fast, and
-writes Turtle and TriG with the project's prefixes.
+writes Turtle and TriG with the project's prefixes. `write_dataset` streams the same from an open
+pyoxigraph store instead, in bounded memory (the server's downloads, in its query workers).
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -46,6 +48,21 @@ def export(store: Store, fmt: str, out: BinaryIO, uris: Uris | None = None) -> i
         options["prefixes"] = project_prefixes(uris)
     ox.serialize(items, out, format=FORMATS[fmt], **options)
     return len(items)
+
+
+def write_dataset(
+    store: ox.Store, fmt: str, out: BinaryIO, prefixes: Mapping[str, str] | None = None
+) -> None:
+    """Write the dataset of `store` to `out` in `fmt` as the store yields it, holding none of it:
+    quad formats are the store's dump; triple formats the union of the named graphs, as the store's
+    CONSTRUCT yields it (repeats dropped while it remembers them: up to about a million triples;
+    a repeat beyond that says the same graph again)."""
+    options = {"prefixes": dict(prefixes)} if prefixes and fmt in {"turtle", "trig"} else {}
+    if fmt in QUAD_FORMATS:
+        store.dump(out, format=FORMATS[fmt], **options)
+    else:
+        union = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        ox.serialize(union, out, format=FORMATS[fmt], **options)
 
 
 def parse_export(data: bytes, fmt: str) -> set[ox.Quad] | set[ox.Triple]:

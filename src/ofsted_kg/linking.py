@@ -1,10 +1,16 @@
 """The linking graph: identity and order across all report graphs in the store.
 
-- Person mentions -> persons. Inspectors are Ofsted staff, so mentions with the same normalised
-  name are one person across all reports (rule `same_name`). Nickname variants (Andy/Andrew with
-  the same surname) are merged only when both variants inspected with a same colleague; the rule
-  `nickname_with_evidence` and that evidence are recorded on the person. Officials are merged by
-  name within their own authority only (`same_name_same_authority`), and hold its posts.
+- Person mentions -> persons, by the rules of identity.py. Inspectors are Ofsted staff, so one
+  name is one person across all reports; variants (a middle initial, a diminutive, a one-letter
+  misprint) join it only with evidence, never two names printed in one document, and a reviewed decisions
+  file overrides the rules. Each merge is recorded on the person as an `ofsted:IdentityDecision`
+  (rule, the name merged, the evidence in words); every printed form is a skos:altLabel.
+  Officials are matched the same way within their own authority only, and hold its posts. Each
+  membership (org:Membership) is org:memberDuring a time:Interval known only by the dates of the
+  reports naming the official in the post (time:inside): when it began and ended is not known.
+- A recommendation or finding stated by several documents of one inspection (a text copy and the
+  PDF) is one resource with each document's `ofsted:textAsPrinted`; its one `ofsted:text` is
+  chosen here: the reading most documents print (ties: the first in code-point order).
 - Authorities are one resource per Ofsted URN already; the names reports print for them are kept
   as skos:altLabel.
 - Legal provisions cited by reports are described once: an Act or Regulations, and a section of
@@ -19,46 +25,26 @@ owl:sameAs is never produced: persons are minted here, so mentions point at one 
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from .extract.names import clean_person_name
+from .identity import (
+    Decision,
+    NameGroup,
+    NearMatch,
+    Occurrence,
+    Resolver,
+    ReviewedDecisions,
+    most_printed,
+    name_key,
+)
 from .ontology import ORG, SCHEMA, bind_prefixes
 from .store import Store
 from .uris import Uris, slug
-
-# First-name variants that may name the same person. Merging on them needs evidence (see above).
-NICKNAMES: dict[str, tuple[str, ...]] = {
-    "andy": ("andrew",),
-    "steve": ("stephen", "steven"),
-    "mike": ("michael",),
-    "chris": ("christopher", "christine", "christina"),
-    "nick": ("nicholas",),
-    "nicky": ("nicola",),
-    "rob": ("robert",),
-    "bob": ("robert",),
-    "jim": ("james",),
-    "tony": ("anthony",),
-    "liz": ("elizabeth",),
-    "sue": ("susan",),
-    "kate": ("katherine", "catherine", "kathryn"),
-    "dave": ("david",),
-    "pete": ("peter",),
-    "tom": ("thomas",),
-    "ben": ("benjamin",),
-    "jo": ("joanne", "joanna", "josephine"),
-    "debbie": ("deborah",),
-    "jenny": ("jennifer",),
-    "matt": ("matthew",),
-    "dan": ("daniel",),
-    "phil": ("philip", "phillip"),
-    "alex": ("alexander", "alexandra"),
-    "mandy": ("amanda",),
-    "pat": ("patricia", "patrick"),
-}
 
 
 @dataclass(frozen=True)
@@ -74,6 +60,15 @@ class Mention:
     def is_inspector(self) -> bool:
         return "/inspector-role/" in self.role
 
+    @property
+    def role_family(self) -> str:
+        """Inspectors who analyse data or assure quality are a family apart from those who
+        inspect; an official's family is their post."""
+        role = self.role.rsplit("/", 1)[-1]
+        if not self.is_inspector:
+            return role.replace("_", " ")
+        return "analysis" if re.search(r"analy|quality|data", role) else "inspection"
+
 
 def _rows(store: Store, query: str) -> list[dict[str, str]]:
     data, _ = store.query(query, result_format="application/sparql-results+json")
@@ -86,15 +81,11 @@ def _prefixes(uris: Uris) -> str:
     return f"PREFIX ofsted: <{uris.DEF}>\nPREFIX prov: <{PROV}>\nPREFIX schema: <{SCHEMA}>\n"
 
 
-def name_key(name: str) -> str:
-    """Normalised name: titles removed, then case, accents and punctuation ignored."""
-    return slug(clean_person_name(name))
-
-
 class Linker:
-    def __init__(self, store: Store, uris: Uris) -> None:
+    def __init__(self, store: Store, uris: Uris, reviewed: ReviewedDecisions | None = None) -> None:
         self.store = store
         self.uris = uris
+        self.reviewed = reviewed or ReviewedDecisions()
         self.T = uris.term
         self.graph = bind_prefixes(Graph(), uris)
 
@@ -125,74 +116,143 @@ class Linker:
             key=lambda m: m.node,
         )
 
-    def link_people(self) -> None:
+    def inspection_years(self) -> dict[str, str]:
+        query = (
+            _prefixes(self.uris)
+            + """SELECT DISTINCT ?inspection ?start WHERE {
+            ?inspection a ofsted:Inspection ; schema:startDate ?start }"""
+        )
+        return {r["inspection"]: r["start"][:4] for r in _rows(self.store, query)}
+
+    def mention_documents(self) -> dict[str, frozenset[str]]:
+        query = (
+            _prefixes(self.uris)
+            + """SELECT DISTINCT ?mention ?source WHERE {
+            ?inspection prov:qualifiedAssociation ?mention . ?mention prov:wasDerivedFrom ?source }"""
+        )
+        documents: dict[str, set[str]] = defaultdict(set)
+        for r in _rows(self.store, query):
+            documents[r["mention"]].add(r["source"])
+        return {mention: frozenset(sources) for mention, sources in documents.items()}
+
+    def resolve_people(self) -> list[tuple[Resolver, dict[str, list[Mention]]]]:
+        """The identity resolution of every scope (Ofsted's inspectors; each authority's
+        officials), each with the mentions of its name groups."""
         mentions = self.mentions()
-        self.link_inspectors([m for m in mentions if m.is_inspector])
-        self.link_officials([m for m in mentions if not m.is_inspector and m.authority])
-
-    def link_inspectors(self, mentions: list[Mention]) -> None:
-        clusters: dict[str, list[Mention]] = defaultdict(list)
+        years = self.inspection_years()
+        documents = self.mention_documents()
+        scopes: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
-            clusters[name_key(m.name)].append(m)
-        merged_into, evidence = self._nickname_merges(clusters)
-        persons: dict[str, list[Mention]] = defaultdict(list)
-        for key, group in clusters.items():
-            persons[merged_into.get(key, key)].extend(group)
-        for key, group in sorted(persons.items()):
-            display = _display_name([m for m in group if name_key(m.name) == key] or group)
-            person = self.uris.inspector(display)
-            rules = ["same_name"] + (["nickname_with_evidence"] if key in evidence else [])
-            self._person(person, display, group, rules)
-            for note in evidence.get(key, []):
-                self.add(person, self.T("identityEvidence"), Literal(note))
+            if m.is_inspector:
+                scopes[""].append(m)
+            elif m.authority:
+                scopes[m.authority].append(m)
+        resolved = []
+        for scope, scoped in sorted(scopes.items()):
+            by_key: dict[str, list[Mention]] = defaultdict(list)
+            for m in scoped:
+                by_key[name_key(m.name)].append(m)
+            groups = {
+                key: NameGroup(
+                    key,
+                    [
+                        Occurrence(
+                            m.name,
+                            m.inspection,
+                            documents.get(m.node, frozenset()),
+                            years.get(m.inspection, ""),
+                            m.authority or "",
+                            m.role_family,
+                        )
+                        for m in group
+                    ],
+                )
+                for key, group in by_key.items()
+            }
+            urn = scope.rsplit("/", 1)[-1]
+            label = f"officials of local authority {urn}" if scope else "inspectors"
+            resolver = Resolver(groups, self.reviewed, label, authorities_count=not scope)
+            resolver.resolve()
+            resolved.append((resolver, dict(by_key)))
+        return resolved
 
-    def _nickname_merges(
-        self, clusters: dict[str, list[Mention]]
-    ) -> tuple[dict[str, str], dict[str, list[str]]]:
-        """Nickname clusters merged into their formal-name cluster, with the evidence for each."""
-        teams: dict[str, set[str]] = defaultdict(set)  # inspection -> name keys
-        for key, group in clusters.items():
-            for m in group:
-                teams[m.inspection].add(key)
-        colleagues = {
-            key: set().union(*(teams[m.inspection] for m in group)) - {key}
-            for key, group in clusters.items()
-        }
-        merged_into: dict[str, str] = {}
-        evidence: dict[str, list[str]] = defaultdict(list)
-        for key in sorted(clusters):
-            first, _, surname = key.partition("-")
-            for formal in NICKNAMES.get(first, ()):
-                target = f"{formal}-{surname}"
-                if target not in clusters or key in merged_into:
-                    continue
-                shared = sorted(colleagues[key] & colleagues[target])
-                if shared:
-                    merged_into[key] = target
-                    nick = _display_name(clusters[key])
-                    full = _display_name(clusters[target])
-                    evidence[target].append(
-                        f"'{nick}' and '{full}' both inspected with {_display_name(clusters[shared[0]])}"
-                    )
-        return merged_into, evidence
+    def report_dates(self) -> dict[str, str]:
+        """When each inspection's report was written: its letter date, else its publication date."""
+        query = (
+            _prefixes(self.uris)
+            + f"""SELECT ?inspection (COALESCE(?dated, ?issued) AS ?date) WHERE {{
+            ?inspection ofsted:reportedIn ?source .
+            OPTIONAL {{ ?source <{DCTERMS.date}> ?dated }}
+            OPTIONAL {{ ?source <{DCTERMS.issued}> ?issued }}
+            FILTER (BOUND(?dated) || BOUND(?issued)) }}"""
+        )
+        return {r["inspection"]: r["date"] for r in _rows(self.store, query)}
 
-    def link_officials(self, mentions: list[Mention]) -> None:
-        clusters: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-        for m in mentions:
-            clusters[(m.authority or "", name_key(m.name))].append(m)
-        for (authority, _), group in sorted(clusters.items()):
-            display = _display_name(group)
-            urn = authority.rsplit("/", 1)[-1]
-            person = self.uris.official(urn, display)
-            self._person(person, display, group, ["same_name_same_authority"])
-            for role in sorted({m.role for m in group if m.post}):
-                post = URIRef(next(m.post for m in group if m.role == role and m.post))
-                membership = self.uris.membership(urn, role.rsplit("/", 1)[-1], slug(display))
-                self.add(person, ORG.holds, post)
-                self.add(membership, RDF.type, ORG.Membership)
-                self.add(membership, ORG.member, person)
-                self.add(membership, ORG.organization, URIRef(authority))
-                self.add(membership, ORG.role, URIRef(role))
+    def link_people(self) -> None:
+        written = self.report_dates()
+        for resolver, by_key in self.resolve_people():
+            for keys in resolver.persons().values():
+                group = [m for key in keys for m in by_key[key]]
+                display = most_printed(m.name for m in group)
+                if group[0].is_inspector:
+                    person = self.uris.inspector(display)
+                    rules = {"same_name"}
+                else:
+                    urn = (group[0].authority or "").rsplit("/", 1)[-1]
+                    person = self.uris.official(urn, display)
+                    rules = {"same_name_same_authority"}
+                    self._posts(person, urn, slug(display), group, written)
+                for decision in resolver.decisions:
+                    if decision.into in keys:
+                        rules.add(decision.rule)
+                        self._decision(person, display, resolver, decision)
+                self._person(person, display, group, sorted(rules))
+
+    def _decision(
+        self, person: URIRef, display: str, resolver: Resolver, decision: Decision
+    ) -> None:
+        merged = resolver.groups[decision.merged].label()
+        node = self.uris.identity_decision(person, merged)
+        self.add(person, self.T("identityDecision"), node)
+        self.add(node, RDF.type, self.T("IdentityDecision"))
+        self.add(node, RDFS.label, Literal(f"'{merged}' is {display}", lang="en"))
+        self.add(node, self.T("decisionRule"), self.uris.concept("IDENTITY_RULES", decision.rule))
+        self.add(node, self.T("mergedName"), Literal(merged))
+        self.add(node, self.T("identityEvidence"), Literal(decision.evidence))
+
+    def _posts(
+        self,
+        person: URIRef,
+        urn: str,
+        person_slug: str,
+        group: list[Mention],
+        written: dict[str, str],
+    ) -> None:
+        for role in sorted({m.role for m in group if m.post}):
+            post = URIRef(next(m.post for m in group if m.role == role and m.post))
+            membership = self.uris.membership(urn, role.rsplit("/", 1)[-1], person_slug)
+            self.add(person, ORG.holds, post)
+            self.add(membership, RDF.type, ORG.Membership)
+            self.add(membership, ORG.member, person)
+            self.add(membership, ORG.organization, self.uris.authority(urn))
+            self.add(membership, ORG.role, URIRef(role))
+            held_on = {
+                written[m.inspection] for m in group if m.role == role and m.inspection in written
+            }
+            self._membership_period(membership, held_on)
+
+    def _membership_period(self, membership: URIRef, held_on: set[str]) -> None:
+        """The membership's period, as the days the reports show it held (time:inside)."""
+        if not held_on:
+            return
+        period = self.uris.membership_period(membership)
+        self.add(membership, ORG.memberDuring, period)
+        self.add(period, RDF.type, TIME.Interval)
+        for day in sorted(held_on):
+            instant = self.uris.membership_day(membership, day)
+            self.add(period, TIME.inside, instant)
+            self.add(instant, RDF.type, TIME.Instant)
+            self.add(instant, TIME.inXSDDate, Literal(day, datatype=XSD.date))
 
     def _person(self, person: URIRef, display: str, group: list[Mention], rules: list[str]) -> None:
         self.add(person, RDF.type, SCHEMA.Person)
@@ -205,6 +265,19 @@ class Linker:
             self.add(person, SKOS.altLabel, Literal(variant))
         for m in group:
             self.add(URIRef(m.node), PROV.agent, person)
+
+    def link_texts(self) -> None:
+        """One text for each recommendation or finding: the reading most documents print."""
+        query = (
+            _prefixes(self.uris)
+            + """SELECT ?node ?printed (COUNT(DISTINCT ?graph) AS ?documents) WHERE {
+            GRAPH ?graph { ?node ofsted:textAsPrinted ?printed } } GROUP BY ?node ?printed"""
+        )
+        readings: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for r in _rows(self.store, query):
+            readings[r["node"]].append((-int(r["documents"]), r["printed"]))
+        for node, texts in readings.items():
+            self.add(URIRef(node), self.T("text"), Literal(min(texts)[1]))
 
     def link_authority_names(self) -> None:
         query = (
@@ -275,17 +348,21 @@ class Linker:
                 self.add(provision, DCTERMS.isPartOf, instrument)
 
 
-def _display_name(group: list[Mention]) -> str:
-    """The most often printed form of a name (ties: alphabetical), without titles."""
-    counts = Counter(clean_person_name(m.name) for m in group)
-    return min(counts, key=lambda name: (-counts[name], name))
-
-
-def link(store: Store, uris: Uris) -> Graph:
-    """The linking graph over every report graph in `store`."""
-    linker = Linker(store, uris)
+def link(store: Store, uris: Uris, reviewed: ReviewedDecisions | None = None) -> Graph:
+    """The linking graph over every report graph in `store`, with the reviewed identity
+    decisions overriding the rules."""
+    linker = Linker(store, uris, reviewed)
     linker.link_people()
+    linker.link_texts()
     linker.link_authority_names()
     linker.link_inspections()
     linker.link_legislation()
     return linker.graph
+
+
+def unresolved_people(
+    store: Store, uris: Uris, reviewed: ReviewedDecisions | None = None
+) -> list[NearMatch]:
+    """Near-matches of names that neither the rules nor the reviewed decisions settled."""
+    resolved = Linker(store, uris, reviewed).resolve_people()
+    return [near for resolver, _ in resolved for near in resolver.near_matches]

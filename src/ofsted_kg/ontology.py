@@ -1,5 +1,6 @@
-"""The ontology as rdflib graphs: `ontology/ofsted.ttl` (written by hand) and the SKOS concept
-schemes, generated from vocab.py so the vocabularies have one source of truth.
+"""The ontology as rdflib graphs: `ontology/ofsted.ttl` (written by hand), `ontology/build.ttl`
+(the build's bookkeeping terms, apart from the domain) and the SKOS concept schemes, generated
+from vocab.py so the vocabularies have one source of truth.
 
 `python -m ofsted_kg.ontology` rewrites `ontology/vocab.ttl` from vocab.py; a test checks that the
 file in the repository matches. Both files are written under the default base and re-based on
@@ -9,24 +10,22 @@ load when the build uses another base.
 from __future__ import annotations
 
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from . import vocab
+from .resources import ontology_file
 from .uris import DEFAULT_BASE, SCHEMES, Uris
-
-REPO = Path(__file__).resolve().parents[2]
-ONTOLOGY_DIR = REPO / "ontology"
-SHAPES_DIR = REPO / "shapes"
-QUERIES_DIR = REPO / "queries"
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 QB = Namespace("http://purl.org/linked-data/cube#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
 PREFIXES: dict[str, Namespace] = {
     "dcterms": DCTERMS,
@@ -40,6 +39,7 @@ PREFIXES: dict[str, Namespace] = {
     "oa": OA,
     "schema": SCHEMA,
     "foaf": FOAF,
+    "time": TIME,
 }
 
 SCHEME_LABELS: dict[str, str] = {
@@ -73,14 +73,19 @@ def rebase(text: str, uris: Uris) -> str:
 def vocabulary_graph(uris: Uris) -> Graph:
     """The SKOS concept schemes of every vocab.py dictionary named in uris.SCHEMES."""
     g = bind_prefixes(Graph(), uris)
-    for name in SCHEMES:
+    defined_by = ontology_term(uris)
+    for name, segment in SCHEMES.items():
         scheme = uris.scheme(name)
         g.add((scheme, RDF.type, SKOS.ConceptScheme))
         g.add((scheme, SKOS.prefLabel, Literal(SCHEME_LABELS[name], lang="en")))
-        g.add((scheme, SKOS.notation, Literal(name)))
+        # Published keys: the scheme's path segment (not vocab.py's name for the dictionary),
+        # the concepts' keys as FORMAT.md writes them.
+        g.add((scheme, SKOS.notation, Literal(segment)))
+        g.add((scheme, RDFS.isDefinedBy, defined_by))
         for key, label in getattr(vocab, name).items():
             concept = uris.concept(name, key)
             g.add((concept, RDF.type, SKOS.Concept))
+            g.add((concept, RDFS.isDefinedBy, defined_by))
             if name in ROLE_SCHEMES:
                 g.add((concept, RDF.type, PROV.Role))
             if name == "IDENTITY_RULES":
@@ -112,17 +117,22 @@ def vocabulary_graph(uris: Uris) -> Graph:
     return g
 
 
-def _parse(path: Path, uris: Uris) -> Graph:
-    return Graph().parse(data=rebase(path.read_text(encoding="utf-8"), uris), format="turtle")
+def parse_turtle(file: Traversable, uris: Uris, graph: Graph | None = None) -> Graph:
+    """A Turtle resource written under the default base, parsed under `uris`' base."""
+    graph = Graph() if graph is None else graph
+    return graph.parse(data=rebase(file.read_text(encoding="utf-8"), uris), format="turtle")
+
+
+ONTOLOGY_FILES = ("ofsted.ttl", "build.ttl", "vocab.ttl")
 
 
 @cache
 def ontology_graph(base: str | None = None) -> Graph:
-    """ofsted.ttl plus vocab.ttl under `base`: the TBox and the concept schemes."""
+    """ofsted.ttl, build.ttl and vocab.ttl under `base`: the TBox and the concept schemes."""
     uris = Uris(base)
     g = bind_prefixes(Graph(), uris)
-    g += _parse(ONTOLOGY_DIR / "ofsted.ttl", uris)
-    g += _parse(ONTOLOGY_DIR / "vocab.ttl", uris)
+    for name in ONTOLOGY_FILES:
+        g += parse_turtle(ontology_file(name), uris)
     return g
 
 
@@ -138,13 +148,16 @@ def vocabulary_turtle() -> str:
 
 
 def _curie(graph: Graph, term: object) -> str:
+    if term is None:
+        return ""
     return graph.namespace_manager.normalizeUri(term) if isinstance(term, URIRef) else str(term)
 
 
-def model_tables() -> str:
-    """Markdown tables of the ontology's own classes and properties, from ofsted.ttl."""
+def model_tables(file_name: str) -> str:
+    """Markdown tables of the classes and properties an ontology file defines."""
     g = bind_prefixes(Graph(), Uris(DEFAULT_BASE))
-    g += _parse(ONTOLOGY_DIR / "ofsted.ttl", Uris(DEFAULT_BASE))
+    g.bind("sd", SD)
+    g += parse_turtle(ontology_file(file_name), Uris(DEFAULT_BASE))
     lines = ["| class | subclass of | description |", "| --- | --- | --- |"]
     for cls in sorted(g.subjects(RDF.type, OWL.Class)):
         parents = ", ".join(sorted(_curie(g, p) for p in g.objects(cls, RDFS.subClassOf)))
@@ -221,18 +234,25 @@ def model_markdown() -> str:
         "Core terms, schema.org, Web Annotation; the `ofsted:` terms below are the rest. Every fact "
         "node (judgement, recommendation, finding, statistic, previous-inspection statement, person "
         "mention) also carries `prov:wasDerivedFrom` its source and `ofsted:evidence` a quote.\n\n"
-        f"{MODEL_DIAGRAM}\n\n## Classes and properties\n\n{model_tables()}\n"
+        f"{MODEL_DIAGRAM}\n\n## Classes and properties\n\n{model_tables('ofsted.ttl')}\n"
         "## Concept schemes\n\nGenerated from `src/ofsted_kg/vocab.py` into `ontology/vocab.ttl`: "
         + ", ".join(
-            f"`ofsted:{seg}` ({SCHEME_LABELS[name].lower()})" for name, seg in SCHEMES.items()
+            f"`ofsted:scheme/{seg}` ({SCHEME_LABELS[name].lower()})"
+            for name, seg in SCHEMES.items()
         )
-        + ".\n"
+        + ". Each concept is `ofsted:{scheme}/{key}` with its key as `skos:notation`.\n\n"
+        "## Build bookkeeping\n\nThe store's manifest graph uses these terms, defined apart from "
+        "the domain in `ontology/build.ttl`.\n\n"
+        f"{model_tables('build.ttl')}\n"
+        "Renamed terms are listed in [vocabulary-changes.md](vocabulary-changes.md).\n"
     )
 
 
 def write_generated() -> None:
-    (ONTOLOGY_DIR / "vocab.ttl").write_text(vocabulary_turtle(), encoding="utf-8")
-    (REPO / "docs" / "MODEL.md").write_text(model_markdown(), encoding="utf-8")
+    """Rewrite the generated files of a source checkout (an editable install's resources)."""
+    Path(str(ontology_file("vocab.ttl"))).write_text(vocabulary_turtle(), encoding="utf-8")
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    (docs / "MODEL.md").write_text(model_markdown(), encoding="utf-8")
 
 
 if __name__ == "__main__":

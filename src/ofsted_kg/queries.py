@@ -27,13 +27,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .ontology import QUERIES_DIR, rebase
+from .ontology import rebase
+from .resources import files_in, query_files
 from .store import Store
 from .uris import Uris
 
@@ -75,10 +77,10 @@ class NamedQuery:
     parameters: tuple[Parameter, ...]
     columns: tuple[str, ...]
     sparql: str
-    path: Path
+    path: Traversable
 
 
-def parse_query_file(path: Path, uris: Uris | None = None) -> NamedQuery:
+def parse_query_file(path: Traversable, uris: Uris | None = None) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     if uris is not None:
         text = rebase(text, uris)
@@ -107,14 +109,13 @@ def parse_query_file(path: Path, uris: Uris | None = None) -> NamedQuery:
             )
         else:
             fields[key] = value
-    if "title" not in fields:
-        raise ValueError(f"{path.name}: the header has no '# title:'")
     if params and not _OUTER_WHERE.search(text):
         raise ValueError(f"{path.name}: a query with parameters needs an explicit WHERE {{")
     columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
+    name = Path(path.name).stem
     return NamedQuery(
-        name=path.stem,
-        title=fields["title"],
+        name=name,
+        title=fields.get("title", name),  # a hand-written query file needs no header
         description=fields.get("description", ""),
         parameters=tuple(params),
         columns=columns,
@@ -124,10 +125,12 @@ def parse_query_file(path: Path, uris: Uris | None = None) -> NamedQuery:
 
 
 def load_queries(
-    folder: Path | str = QUERIES_DIR, uris: Uris | None = None
+    directory: Traversable | None = None, uris: Uris | None = None
 ) -> dict[str, NamedQuery]:
-    """Every `*.rq` of `folder`, by name (file stem)."""
-    return {p.stem: parse_query_file(p, uris) for p in sorted(Path(folder).glob("*.rq"))}
+    """Every `*.rq` of `directory` (default: the package's named queries), by name (file stem),
+    rebased to `uris`' base when given."""
+    found = query_files() if directory is None else files_in(directory, ".rq")
+    return {Path(p.name).stem: parse_query_file(p, uris) for p in found}
 
 
 def convert(parameter: Parameter, raw: str) -> Node:
@@ -208,7 +211,11 @@ def json_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
 
 def render_table(data: bytes) -> str:
     """SPARQL JSON results as an aligned plain-text table."""
-    columns, rows = json_rows(data)
+    return table_text(*json_rows(data))
+
+
+def table_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """Rows as an aligned plain-text table, with the row count."""
     cells = [columns] + [[row.get(c, "") for c in columns] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]

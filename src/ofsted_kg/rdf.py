@@ -8,6 +8,7 @@ are collected in a list and added in one go (rdflib's per-call overhead dominate
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -198,12 +199,8 @@ class ReportGraphBuilder:
             node = self.part("judgement", j.area)
             self.fact(node, "Judgement", j.evidence)
             self.add(self.inspection, self.T("hasJudgement"), node)
-            area = (
-                self.uris.concept("AREAS", j.area)
-                if j.area in vocab.AREAS
-                else URIRef(f"{self.uris.scheme('AREAS')}/{j.area}")
-            )
-            self.add(node, self.T("judgementArea"), area)
+            # A key outside vocab.AREAS gets a concept IRI all the same, for SHACL to refuse.
+            self.add(node, self.T("judgementArea"), self.uris.concept("AREAS", j.area))
             self.add(node, self.T("grade"), self.uris.concept("GRADES", j.grade))
 
     def people(self) -> None:
@@ -230,9 +227,15 @@ class ReportGraphBuilder:
                     self.add(post, ORG.role, self.uris.concept(scheme, mention.role))
 
     def recommendations(self) -> None:
+        # Keyed by target and printed number (else the place in its target's list), not by the
+        # place in the report: every document of one inspection (a text copy, the PDF) then
+        # names the same recommendation with the same URI, even if one reads an item fewer.
         T = self.T
+        places: Counter[str] = Counter()
         for n, rec in enumerate(self.report.recommendations, 1):
-            node = self.part("recommendation", n)
+            places[rec.target] += 1
+            key = rec.number if rec.number is not None else f"item-{places[rec.target]}"
+            node = self.part("recommendation", f"{rec.target}-{key}")
             self.fact(node, "Recommendation", rec.evidence)
             self.add(self.inspection, T("hasRecommendation"), node)
             self.add(node, T("position"), Literal(n, datatype=XSD.integer))
@@ -243,7 +246,7 @@ class ReportGraphBuilder:
                 self.add(node, T("priority"), Literal(rec.priority))
             if rec.theme:
                 self.add(node, T("theme"), Literal(rec.theme))
-            self.add(node, T("text"), Literal(rec.text))
+            self.add(node, T("textAsPrinted"), Literal(rec.text))
             if rec.framework_reference:
                 ref = self.uris.concept("NATIONAL_FRAMEWORK", rec.framework_reference)
                 self.add(node, T("frameworkReference"), ref)
@@ -257,7 +260,7 @@ class ReportGraphBuilder:
                 self.add(self.inspection, self.T("hasFinding"), node)
                 self.add(node, self.T("findingList"), self.uris.concept("FINDING_LISTS", list_key))
                 self.add(node, self.T("position"), Literal(n, datatype=XSD.integer))
-                self.add(node, self.T("text"), Literal(item.text))
+                self.add(node, self.T("textAsPrinted"), Literal(item.text))
 
     def previous_inspections(self) -> None:
         for n, prev in enumerate(self.report.previous_inspection or [], 1):

@@ -8,7 +8,9 @@ HTML fragments. Anything that cannot be read raises `SourceError` with a one-lin
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,11 @@ class SourceError(Exception):
     """The file cannot be read as a report; the message is the reason, for the user."""
 
 
+class SourceUnavailable(SourceError):
+    """The file could not be read this time (gone, not permitted, changed while read): a reason
+    that lies outside the file's content, so a later attempt may succeed."""
+
+
 @dataclass(frozen=True)
 class Document:
     """A source file as text. `pages[i]` is the raw text of page i+1 (1 for plain text)."""
@@ -43,16 +50,112 @@ class Document:
 def read_document(path: str | Path) -> Document:
     """Read `path` (PDF, text, Markdown or HTML-ish text) into a Document, or raise SourceError."""
     path = Path(path)
+    data = read_source(path).data
+    return document_from_bytes(printable_name(path.name), data, printable_name(str(path)))
+
+
+@dataclass(frozen=True)
+class SourceBytes:
+    """A file's bytes, read once: `sha256` is their hash, `stamp` the file's identity then."""
+
+    data: bytes
+    sha256: str
+    stamp: tuple[int, ...]
+
+
+def file_stamp(status: os.stat_result) -> tuple[int, ...]:
+    """What changes when a file is replaced or written to: device, inode, size, times.
+
+    Times have the file system's granularity (a few ms on Linux), so two writes within one tick
+    that keep the size are not told apart; the bytes read are hashed, so at worst the next build
+    sees the new content.
+    """
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def read_source(path: str | Path) -> SourceBytes:
+    """Read a file's bytes once, refusing what is not a regular file or is over the size limit
+    before a byte is read: a FIFO or a device (`/dev/zero`) would never end."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SourceError(
-                f"file too large ({size / 2**20:.0f} MiB; the limit is {MAX_FILE_BYTES // 2**20} MiB)"
-            )
-        data = path.read_bytes()
+        before = os.stat(path)
+        _check_kind_and_size(before)
+        # O_NONBLOCK: a FIFO put in the file's place after the check must not block the open.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            opened = os.fstat(fd)
+            _check_kind_and_size(opened)
+            data = fh.read(MAX_FILE_BYTES + 1)
+            after = os.fstat(fd)
     except OSError as exc:
-        raise SourceError(f"cannot read file: {exc.strerror or exc}") from None
-    return document_from_bytes(path.name, data, str(path))
+        raise SourceUnavailable(f"cannot read file: {exc.strerror or exc}") from None
+    unchanged = file_stamp(before) == file_stamp(opened) == file_stamp(after)
+    if not unchanged or len(data) != after.st_size:
+        raise SourceUnavailable("file changed while it was read")
+    return SourceBytes(data, hashlib.sha256(data).hexdigest(), file_stamp(after))
+
+
+_FILE_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _check_kind_and_size(status: os.stat_result) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(status.st_mode), "a special file")
+        raise SourceError(f"not a regular file ({kind})")
+    if status.st_size > MAX_FILE_BYTES:
+        raise SourceError(
+            f"file too large ({status.st_size / 2**20:.0f} MiB; "
+            f"the limit is {MAX_FILE_BYTES // 2**20} MiB)"
+        )
+
+
+def printable_name(raw: str) -> str:
+    """A file name or path as readable text on one line: bytes that are not UTF-8 as `\\xNN`,
+    control and other unprintable characters as Python escapes. Names that are valid, printable
+    UTF-8 (all real ones) are unchanged."""
+    text = os.fsencode(raw).decode("utf-8", "backslashreplace")
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
+def source_key(raw: str) -> str:
+    """A path as the OS gives it, as text that maps back to it one to one (for keys and URIs):
+    bytes that are not UTF-8 as `%XX`, and `%` itself as `%25`."""
+    text = os.fsencode(raw).decode("utf-8", "surrogateescape").replace("%", "%25")
+    return "".join(f"%{ord(ch) - 0xDC00:02X}" if "\udc80" <= ch <= "\udcff" else ch for ch in text)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read: `key` is its path relative to the source given (a folder, or for a file
+    given itself, its folder), as `source_key` text; `name` the same path, printable."""
+
+    path: Path
+    key: str
+    name: str
+
+
+def list_sources(paths: list[str | Path]) -> list[SourceFile]:
+    """The files named, and every file in the folders named (sorted; hidden files and CSV files
+    such as MANIFEST.csv skipped). Entries that are not regular files are listed too, so that
+    they are refused with a reason rather than left out unseen."""
+    found: list[SourceFile] = []
+    for given in map(Path, paths):
+        if given.is_dir():
+            for path in sorted(given.rglob("*")):
+                if path.name.startswith(".") or path.suffix.lower() == ".csv" or path.is_dir():
+                    continue
+                relative = str(path.relative_to(given))
+                found.append(SourceFile(path, source_key(relative), printable_name(relative)))
+        else:
+            found.append(SourceFile(given, source_key(given.name), printable_name(given.name)))
+    return found
 
 
 def document_from_bytes(name: str, data: bytes, path: str = "") -> Document:

@@ -11,10 +11,12 @@ always gives the same URIs. Nothing that can be linked to is a blank node.
     /id/local-authority/{urn}/post/{role}            an official's post in the authority
     /id/inspection/{urn}/{start-date}                an inspection
     /id/inspection/{urn}/{start-date}/judgement/{area}
-    /id/inspection/{urn}/{start-date}/recommendation/{n}
+    /id/inspection/{urn}/{start-date}/recommendation/{target}-{n}   by its printed number n
+                                                     (else item-{place in its target's list})
     /id/inspection/{urn}/{start-date}/{part}/{key}   periods, findings, statistics, participants
     /id/person/{slug}                                an inspector (Ofsted staff: one across reports)
     /id/person/official/{urn}/{slug}                 an official, within their authority
+    {person}/identity/{slug}                         why a printed name is that person
     /id/source/{sha256}                              a source document, by content
     /id/source/{sha256}/evidence/{hash}              a quoted passage of it
     /id/legislation/{slug}[/section/{n}]             an Act or Regulations (or a section of
@@ -105,6 +107,13 @@ class Uris:
     def membership(self, urn: str, role: str, person_slug: str) -> URIRef:
         return self._id("local-authority", urn, "post", role, "holder", person_slug)
 
+    def membership_period(self, membership: URIRef) -> URIRef:
+        return URIRef(f"{membership}/period")
+
+    def membership_day(self, membership: URIRef, day: str) -> URIRef:
+        """A day within the membership's period, on which a report shows the post held."""
+        return URIRef(f"{membership}/period/{quote(day, safe='')}")
+
     def inspection(self, urn: str, start: str) -> URIRef:
         return self._id("inspection", urn, start)
 
@@ -116,6 +125,10 @@ class Uris:
 
     def official(self, urn: str, name: str) -> URIRef:
         return self._id("person", "official", urn, slug(name))
+
+    def identity_decision(self, person: URIRef, merged_name: str) -> URIRef:
+        """The decision that the name `merged_name` is printed for `person`."""
+        return URIRef(f"{person}/identity/{slug(merged_name)}")
 
     def source(self, sha256: str) -> URIRef:
         return self._id("source", sha256)
@@ -143,8 +156,10 @@ class Uris:
     def inferred_graph(self, graph: URIRef) -> URIRef:
         return URIRef(f"{graph}/inferred")
 
-    def manifest_entry(self, file_name: str) -> URIRef:
-        return URIRef(f"{self.base}doc/source-file/{quote(file_name, safe='')}")
+    def manifest_entry(self, key: str) -> URIRef:
+        """The build's record of one source file, by its key (`sources.source_key`: the path
+        relative to the source given, valid Unicode whatever the file's name)."""
+        return URIRef(f"{self.base}doc/source-file/{quote(key, safe='')}")
 
     # Vocabulary
     def term(self, name: str) -> URIRef:
@@ -155,7 +170,8 @@ class Uris:
         return URIRef(f"{self.DEF}{SCHEMES[scheme]}/{key}")
 
     def scheme(self, scheme: str) -> URIRef:
-        return URIRef(f"{self.DEF}{SCHEMES[scheme]}")
+        """A concept scheme, under its own path: `ofsted:grade` is the property, not the scheme."""
+        return URIRef(f"{self.DEF}scheme/{SCHEMES[scheme]}")
 
 
 def statistical_geography(gss: str) -> URIRef:

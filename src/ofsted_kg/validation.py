@@ -23,7 +23,8 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .ontology import SHAPES_DIR, rebase, vocabulary_graph
+from .ontology import parse_turtle, vocabulary_graph
+from .resources import shape_files
 from .store import Store
 from .uris import Uris
 
@@ -87,8 +88,8 @@ def shapes_graph(base: str | None = None) -> Graph:
     # A store without context bookkeeping: pyshacl looks up the shapes' parameters for every
     # focus node, and rdflib's default store spent a tenth of validation tracking contexts.
     g = Graph(store="SimpleMemory")
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
-        g.parse(data=rebase(path.read_text(encoding="utf-8"), uris), format="turtle")
+    for file in shape_files():
+        parse_turtle(file, uris, g)
     _target_property_shapes(g)
     return g
 

@@ -177,11 +177,14 @@ FINDING_LISTS: dict[str, str] = {
 
 # Rules by which the linking step merges person mentions (recorded on each person it merges).
 IDENTITY_RULES: dict[str, str] = {
-    "same_name": "Inspector mentions with the same normalised name (titles removed, case, accents "
-    "and punctuation ignored) name one person: Ofsted's inspectors are one staff.",
-    "nickname_with_evidence": "Inspector mentions whose first names are a known nickname pair "
-    "(Andy/Andrew) and whose surnames agree name one person only when both variants have "
-    "inspected with a same co-inspector; that shared colleague is recorded as the evidence.",
+    "same_name": "Inspector mentions with the same normalised name (titles and role words "
+    "removed; case, accents, spacing, hyphens and middle initials ignored) name one person: "
+    "Ofsted's inspectors are one staff. Two names printed in one team are never one person.",
+    "variant_with_evidence": "A variant of a name (a diminutive, Matt/Matthew; a one-letter "
+    "misprint, Milnns/Millns) names the same person only with evidence: the same role family, "
+    "and shared colleagues, shared authorities or overlapping years; the evidence is recorded.",
+    "reviewed_decision": "A person reviewed the two names and decided they are one person; the "
+    "reason is recorded (the decisions file read by the build).",
     "same_name_same_authority": "Official mentions with the same normalised name name one "
     "person only within one authority.",
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..classify import classify
 from ..clean import CleanText, clean_document
 from ..records import Report
-from ..sources import Document, SourceError, read_document
+from ..sources import Document, SourceError, list_sources, printable_name, read_document
 from .legal import legal_basis
 
 Filler = Callable[[CleanText, Report], None]
@@ -37,12 +37,13 @@ def _fillers() -> dict[str, Filler]:
 def extract(path: str | Path) -> Report:
     """Extract one file. Never raises for bad input: such a file comes back as kind `invalid`."""
     path = Path(path)
+    name = printable_name(path.name)
     try:
         document = read_document(path)
     except SourceError as exc:
-        return invalid_report(path.name, str(exc))
+        return invalid_report(name, str(exc))
     except Exception as exc:  # a reader library failing on odd input must not stop a batch
-        return invalid_report(path.name, f"cannot read file ({type(exc).__name__}: {exc})")
+        return invalid_report(name, f"cannot read file ({type(exc).__name__}: {exc})")
     return extract_document(document)
 
 
@@ -75,15 +76,5 @@ def invalid_report(name: str, reason: str, sha256: str = "") -> Report:
 
 
 def iter_report_files(paths: list[str | Path]) -> list[Path]:
-    """The files named, and the report files in folders named (sorted; MANIFEST and hidden skipped)."""
-    files: list[Path] = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            files.extend(
-                p
-                for p in sorted(given.rglob("*"))
-                if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".csv"
-            )
-        else:
-            files.append(given)
-    return files
+    """The files named, and the report files in folders named (see `sources.list_sources`)."""
+    return [source.path for source in list_sources(paths)]

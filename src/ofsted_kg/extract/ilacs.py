@@ -21,6 +21,10 @@ from .names import plain_authority_name
 from .people import lead_inspectors
 from .previous import previous_inspections
 
+# The version of what this family's extractor emits: raise it when its output changes, so that
+# a build re-extracts this family's reports (see versions.py).
+EXTRACTOR_VERSION = 1
+
 
 def fill_ilacs(text: CleanText, report: Report) -> None:
     report.local_authority = authority(text)

@@ -22,6 +22,10 @@ from .sections import find_heading, iter_lines
 from .sif import fill_title_page
 from .team import inspection_team
 
+# The version of what this family's extractor emits: raise it when its output changes, so that
+# a build re-extracts this family's reports (see versions.py).
+EXTRACTOR_VERSION = 1
+
 _GRADE = r"(?P<grade>inadequate|adequate|good|outstanding)"
 _AREAS: tuple[tuple[str, str], ...] = (
     (

@@ -49,6 +49,10 @@ from .sections import (
 from .statistics import area_statistics
 from .team import inspection_team
 
+# The version of what this family's extractor emits: raise it when its output changes, so that
+# a build re-extracts this family's reports (see versions.py).
+EXTRACTOR_VERSION = 1
+
 # The title that follows the authority's name on the first page.
 _TITLE = re.compile(
     r"^\s*(?:Re-?\s*inspection|Inspection|Review)\s+of\s+(?:services|the\s+effectiveness|looked)",

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 
 class StoreError(Exception):
     """The store cannot do what was asked; the message is for the user."""
+
+
+class StoreBusy(StoreError):
+    """Another writer holds the store for longer than this write may wait (a server answers 503)."""
 
 
 class Store(ABC):
@@ -59,6 +64,12 @@ class Store(ABC):
     @abstractmethod
     def dump(self, media_type: str) -> bytes:
         """The whole dataset (all named graphs) in a quad format (N-Quads or TriG)."""
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Group writes (a build's) so that readers see all of them or none, from the end of the
+        block. Backends whose every update is already atomic and immediately visible need nothing."""
+        yield
 
     def close(self) -> None:  # noqa: B027 - optional for backends with nothing to release
         """Release resources."""

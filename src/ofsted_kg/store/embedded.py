@@ -3,17 +3,35 @@
 Chosen for speed (its SPARQL engine is orders of magnitude faster than rdflib's on joins) and for
 transactions: each `update` and each `extend` is atomic, so a killed process leaves the store as
 before or as after.
+
+The store folder holds generations (generations.py): reads go to the live one, writes to the one
+writer's working copy, published whole. Outside `writing()` each write is published at once
+(what a server's SPARQL Update or Graph Store write needs); inside it, a build's writes are
+published together when the block ends.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..clean import xml_safe_bytes
 from .base import Store, StoreError
+from .generations import Layout, LiveReader, Writer, ensure_live
+
+# A write outside a build waits this long for another writer (a build) before giving up (a
+# server answers 503), and keeps the working copy open this long after its last write, so that
+# a burst of writes does not reopen it each time while a waiting build is not held up for long;
+# and never longer than WRITER_HOLD_SECONDS in all, so that a steady stream of writes cannot
+# keep a build waiting.
+WRITE_WAIT_SECONDS = 10.0
+WRITER_IDLE_SECONDS = 1.0
+WRITER_HOLD_SECONDS = 5.0
 
 # Media types pyoxigraph serialises query results and graphs to.
 RESULT_FORMATS = {
@@ -65,39 +83,113 @@ class EmbeddedStore(Store):
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self._layout = Layout(path)
+        self._reader = LiveReader(self._layout)
+        self._writer: Writer | None = None
+        self._in_build = False
+        self._last_write = 0.0
+        self._writer_since = 0.0
+        self._lock = threading.RLock()  # one writing thread at a time in this process
         try:
-            if read_only:
-                self._store = ox.Store.read_only(str(path))
-            else:
-                path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
+            if self._layout.live() is None and (not read_only or self._layout.is_previous_layout()):
+                ensure_live(self._layout)  # the first, empty generation, or a converted store
+            elif self._layout.live() is None:
+                raise StoreError(f"cannot open store at {path}: no store there")
         except OSError as exc:
+            if self._layout.is_previous_layout():
+                raise StoreError(
+                    f"cannot open store at {path}: it has the previous layout (one database in "
+                    f"the folder) and converting it to generations failed: {exc}"
+                ) from None
             raise StoreError(f"cannot open store at {path}: {exc}") from None
 
-    @property
-    def oxigraph(self) -> ox.Store:
-        """The underlying pyoxigraph store, for code that needs its native API."""
-        return self._store
+    @contextmanager
+    def _reading(self) -> Iterator[ox.Store]:
+        if self._in_build and self._writer is not None:
+            yield self._writer.store  # a build reads its own writes
+            return
+        with self._reader.using() as store:
+            yield store
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} is open read-only")
+        with self._lock:
+            self._close_writer()
+            try:
+                self._writer = Writer(self._layout, for_build=True)
+            except OSError as exc:
+                raise StoreError(f"cannot open store at {self.path}: {exc}") from None
+            self._in_build = True
+            try:
+                yield
+                try:
+                    self._writer.publish()
+                except OSError as exc:
+                    raise StoreError(f"cannot write to the store at {self.path}: {exc}") from None
+            finally:
+                self._in_build = False
+                self._close_writer()
+
+    def _write(self, apply: Callable[[ox.Store], None]) -> None:
+        """Apply one write: into the build's working copy, or published at once."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.path} is open read-only")
+        with self._lock:
+            try:
+                if self._in_build and self._writer is not None:
+                    apply(self._writer.store)
+                    return
+                if self._writer is None:
+                    self._writer = Writer(self._layout, for_build=False, wait=WRITE_WAIT_SECONDS)
+                    self._writer_since = time.monotonic()
+                apply(self._writer.store)
+                self._writer.publish()
+                self._reader.let_go_stale()  # this process's own handle on what it replaced
+                if time.monotonic() - self._writer_since >= WRITER_HOLD_SECONDS:
+                    self._close_writer()  # let a waiting build have its turn
+            except OSError as exc:
+                # A full disk or a read-only location fails the write; the update is one
+                # transaction, unpublished, so the store keeps its previous state.
+                self._close_writer()
+                raise StoreError(f"cannot write to the store at {self.path}: {exc}") from None
+            finally:
+                if self._writer is not None and not self._in_build:
+                    # Also after a refused update (a syntax error): the lock is never kept idle.
+                    self._last_write = time.monotonic()
+                    timer = threading.Timer(WRITER_IDLE_SECONDS, self._close_idle_writer)
+                    timer.daemon = True
+                    timer.start()
+
+    def _close_idle_writer(self) -> None:
+        with self._lock:
+            if not self._in_build and time.monotonic() - self._last_write >= WRITER_IDLE_SECONDS:
+                self._close_writer()
+
+    def _close_writer(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.close()
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+        with self._reading() as store:
+            return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
         # One SPARQL update is one transaction: drop and insert together, or not at all.
         # N-Triples is valid SPARQL triple syntax, so the graph goes in as it is.
         body = ntriples.decode("utf-8")
-        try:
-            self._store.update(
-                f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
-            )
-        except OSError as exc:
-            raise StoreError(f"cannot write graph {graph}: {exc}") from None
+        self.update(
+            f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+        )
 
     def drop_graph(self, graph: str) -> None:
-        self._store.update(f"DROP SILENT GRAPH <{graph}>")
+        self.update(f"DROP SILENT GRAPH <{graph}>")
 
     def graph_ntriples(self, graph: str) -> bytes:
-        return self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        with self._reading() as store:
+            return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
 
     def query(
         self,
@@ -110,35 +202,29 @@ class EmbeddedStore(Store):
         union_default_graph: bool = True,
     ) -> tuple[bytes, str]:
         substitutions = {ox.Variable(k): to_oxigraph_term(v) for k, v in (bindings or {}).items()}
-        results = self._store.query(
-            sparql,
-            use_default_graph_as_union=union_default_graph and not default_graphs,
-            default_graph=[ox.NamedNode(g) for g in default_graphs] if default_graphs else None,
-            named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
-            substitutions=substitutions or None,
-        )
-        if isinstance(results, ox.QueryTriples):
-            fmt = GRAPH_FORMATS.get(result_format, ox.RdfFormat.N_TRIPLES)
-        else:
-            fmt = RESULT_FORMATS.get(result_format, ox.QueryResultsFormat.JSON)
-        return xml_checked(results.serialize(format=fmt), fmt), fmt.media_type
+        with self._reading() as store:
+            results = store.query(
+                sparql,
+                use_default_graph_as_union=union_default_graph and not default_graphs,
+                default_graph=[ox.NamedNode(g) for g in default_graphs] if default_graphs else None,
+                named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
+                substitutions=substitutions or None,
+            )
+            if isinstance(results, ox.QueryTriples):
+                fmt = GRAPH_FORMATS.get(result_format, ox.RdfFormat.N_TRIPLES)
+            else:
+                fmt = RESULT_FORMATS.get(result_format, ox.QueryResultsFormat.JSON)
+            return xml_checked(results.serialize(format=fmt), fmt), fmt.media_type
 
     def update(self, sparql: str) -> None:
-        # A full disk or a read-only location fails the write; the update is one transaction,
-        # so the store keeps its previous state and the caller gets one plain reason.
-        try:
-            self._store.update(sparql)
-        except OSError as exc:
-            raise StoreError(f"cannot write to the store at {self.path}: {exc}") from None
+        self._write(lambda store: store.update(sparql))
 
     def dump(self, media_type: str) -> bytes:
         fmt = GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_QUADS)
-        return self._store.dump(format=fmt)
+        with self._reading() as store:
+            return store.dump(format=fmt)
 
     def close(self) -> None:
-        if self.read_only:
-            return  # pyoxigraph refuses to flush a read-only instance; it has nothing to write
-        try:
-            self._store.flush()
-        except OSError as exc:
-            raise StoreError(f"cannot write to the store at {self.path}: {exc}") from None
+        with self._lock:
+            self._close_writer()
+        self._reader.close()

@@ -9,7 +9,7 @@ import logging
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
-from ..store.base import Store
+from ..store.base import Store, StoreBusy
 from .config import WebConfig
 from .services import Services, make_runner
 
@@ -39,6 +39,16 @@ def _unexpected(exc: Exception) -> Response:
     )
 
 
+def _store_busy(exc: StoreBusy) -> Response:
+    """A write that found another writer (a build) at work: the server's state, not the client's
+    fault, and worth retrying."""
+    response = Response(
+        f"503 Service Unavailable: {exc}\n", status=503, content_type="text/plain; charset=utf-8"
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     config = config or WebConfig.from_env()
     app = Flask(__name__)
@@ -55,6 +65,7 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
 
     app.context_processor(lambda: {"config_blueprints": app.blueprints})
     app.register_error_handler(HTTPException, _error_response)
+    app.register_error_handler(StoreBusy, _store_busy)
     app.register_error_handler(Exception, _unexpected)
 
     @app.after_request

@@ -1,5 +1,6 @@
 """Named queries over HTTP: /queries lists them, /queries/NAME?param=value runs one, in the same
-result formats as /sparql. The queries and their typed parameters come from queries.py."""
+result formats as /sparql. The queries and their typed parameters come from queries.py; like the
+CLI, they are rebased to the site's base, so both return the same rows under any base."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, render_template, request
 
 from .. import queries as named_api
+from ..uris import Uris
 from . import sparql_text
 from .formats import UnknownFormat, result_formats
+from .pages_data import uris
 from .pool import QueryError
 from .services import PooledStore, services
 
@@ -18,13 +21,15 @@ bp = Blueprint("named", __name__)
 
 
 @cache
-def _load(folder: str) -> dict[str, named_api.NamedQuery]:
-    return named_api.load_queries(Path(folder))
+def _load(folder: str | None, base: str) -> dict[str, named_api.NamedQuery]:
+    return named_api.load_queries(None if folder is None else Path(folder), Uris(base))
 
 
 def all_queries() -> dict[str, named_api.NamedQuery]:
-    folder = services().config.queries_folder or str(named_api.QUERIES_DIR)
-    return _load(folder) if Path(folder).is_dir() else {}
+    folder = services().config.queries_folder
+    if folder is not None and not Path(folder).is_dir():
+        return {}
+    return _load(folder, uris().base)
 
 
 @bp.route("/queries")

@@ -34,6 +34,7 @@ from .pages_views import (
     person_view,
     quotes,
 )
+from .pool import DownloadJob, QueryError, QueryPool
 from .services import services
 
 bp = Blueprint("pages", __name__)
@@ -196,8 +197,17 @@ def download(ext: str) -> Response:
     if ext not in DOWNLOADS:
         abort(404, f"no download graph.{ext}; formats: {', '.join(DOWNLOADS)}")
     fmt, media_type = DOWNLOADS[ext]
-    out = io.BytesIO()
-    exporter.export(services().store, fmt, out, uris())
-    response = Response(out.getvalue(), content_type=media_type)
+    runner = services().runner
+    if isinstance(runner, QueryPool):
+        # Streamed from a query worker, from the generation the pages read, in bounded memory.
+        job = DownloadJob(fmt, exporter.project_prefixes(uris()))
+        try:
+            response = Response(runner.stream(job), content_type=media_type)
+        except QueryError as exc:
+            abort(exc.status, exc.message)
+    else:
+        out = io.BytesIO()
+        exporter.export(services().store, fmt, out, uris())
+        response = Response(out.getvalue(), content_type=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="ofsted-kg.{ext}"'
     return response

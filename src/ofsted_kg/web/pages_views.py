@@ -318,16 +318,23 @@ class Recommendation:
     text: str
     href: str
     framework: str
+    sources: list[str]
 
 
 def _recommendation_groups(topic: str) -> list[dict]:
+    # One row per recommendation, however many documents state it (each triple comes back once
+    # per graph holding it): values are aggregated, and the documents listed as its sources.
     rows = select(
-        f"""SELECT ?r ?pos ?target ?priority ?theme ?text ?number ?framework WHERE {{
-              {iri(topic)} ofsted:hasRecommendation ?r . ?r ofsted:position ?pos ; ofsted:text ?text .
-              OPTIONAL {{ ?r ofsted:target ?target }} OPTIONAL {{ ?r ofsted:priority ?priority }}
-              OPTIONAL {{ ?r ofsted:theme ?theme }} OPTIONAL {{ ?r ofsted:printedNumber ?number }}
-              OPTIONAL {{ ?r ofsted:frameworkReference ?framework }}
-            }} ORDER BY ?pos"""
+        f"""SELECT ?r (MIN(?p) AS ?pos) (SAMPLE(?t) AS ?target) (SAMPLE(?pr) AS ?priority)
+              (SAMPLE(?th) AS ?theme) (SAMPLE(?tx) AS ?text) (SAMPLE(?n) AS ?number)
+              (SAMPLE(?f) AS ?framework) (GROUP_CONCAT(DISTINCT ?file; separator=";") AS ?files)
+            WHERE {{
+              {iri(topic)} ofsted:hasRecommendation ?r . ?r ofsted:position ?p ; ofsted:text ?tx .
+              OPTIONAL {{ ?r ofsted:target ?t }} OPTIONAL {{ ?r ofsted:priority ?pr }}
+              OPTIONAL {{ ?r ofsted:theme ?th }} OPTIONAL {{ ?r ofsted:printedNumber ?n }}
+              OPTIONAL {{ ?r ofsted:frameworkReference ?f }}
+              OPTIONAL {{ ?r prov:wasDerivedFrom/ofsted:fileName ?file }}
+            }} GROUP BY ?r ORDER BY ?pos ?r"""
     )
     groups: dict[tuple[str, str, str], list[Recommendation]] = defaultdict(list)
     for r in rows:
@@ -345,6 +352,7 @@ def _recommendation_groups(topic: str) -> list[dict]:
                 r["text"].value,
                 href(r["r"].value),
                 vocab.NATIONAL_FRAMEWORK.get(framework, framework),
+                sorted(r["files"].value.split(";")) if "files" in r else [],
             )
         )
     return [
@@ -356,7 +364,7 @@ def _recommendation_groups(topic: str) -> list[dict]:
 def inspection_view(topic: str) -> dict:
     this = inspections_where(f"VALUES ?i {{ {iri(topic)} }}")
     team = select(
-        f"""SELECT ?m ?name ?role ?person ?org WHERE {{
+        f"""SELECT DISTINCT ?m ?name ?role ?person ?org WHERE {{
               {iri(topic)} prov:qualifiedAssociation ?m . ?m ofsted:nameAsPrinted ?name ;
               prov:hadRole ?role . OPTIONAL {{ ?m prov:agent ?person }}
               OPTIONAL {{ ?m ofsted:organisationAsPrinted ?org }} }} ORDER BY ?m"""
@@ -435,7 +443,24 @@ def person_view(topic: str) -> dict:
             GROUP BY ?other ORDER BY DESC(?together) ?name LIMIT 20"""
     )
     roles = Counter(local(r["role"].value) for r in rows)
+    printed = select(
+        f"""SELECT DISTINCT ?name WHERE {{ {iri(topic)} skos:altLabel ?name }} ORDER BY ?name"""
+    )
+    decisions = select(
+        f"""SELECT DISTINCT ?merged ?rule ?evidence WHERE {{
+              {iri(topic)} ofsted:identityDecision ?d . ?d ofsted:mergedName ?merged ;
+              ofsted:decisionRule ?rule ; ofsted:identityEvidence ?evidence }} ORDER BY ?merged"""
+    )
     return {
+        "also_printed_as": [r["name"].value for r in printed],
+        "decisions": [
+            {
+                "merged": r["merged"].value,
+                "rule": local(r["rule"].value).replace("_", " "),
+                "evidence": r["evidence"].value,
+            }
+            for r in decisions
+        ],
         "inspections": [
             {
                 "href": href(r["i"].value),

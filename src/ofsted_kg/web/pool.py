@@ -10,9 +10,9 @@ use the shared workers only, and at most `max_waiting` of them wait for one (mor
 once, so a flood cannot hold every request thread); the site's own queries (pages, named
 queries, descriptions) also have `reserved` workers that ad-hoc queries never take.
 
-A read-only RocksDB handle sees the store as it was when opened, so a worker reopens the store
-when it has changed: after a write through this server (a generation number sent with each job)
-or by another process such as `ofsted-kg build` (the store folder's modification times).
+Workers read the store's live generation (store/generations.py): before each query a worker
+checks which generation is live and opens it if a writer (this server, or `ofsted-kg build` in
+another process) has published a new one since, so every write is visible to the next query.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -53,6 +53,14 @@ class QueryJob:
     union_default_graph: bool = True
     base_iri: str | None = None
     local_graphs_only: tuple[str, ...] = ()  # graphs that must exist in the store (FROM clauses)
+
+
+@dataclass(frozen=True)
+class DownloadJob:
+    """The whole dataset in one of export.py's formats, streamed from the worker in chunks."""
+
+    fmt: str
+    prefixes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -205,6 +213,51 @@ class QueryPool:
         if answer[0] == "error":
             raise QueryError(answer[1], answer[2])
         return answer[1], answer[2]
+
+    def stream(self, job: DownloadJob) -> Iterator[bytes]:
+        """Run a download in a worker; its output comes in chunks as the worker writes them (the
+        worker waits while they are passed on, so neither side holds the dataset). An error
+        before the first chunk raises QueryError here, before the response starts."""
+        worker = self._idle.take(False, self.timeout)
+        if worker is None:
+            raise QueryError(503, f"all query workers stayed busy for {self.timeout:g} s")
+        try:
+            worker.conn.send((self._generation, job))
+        except OSError as exc:
+            self._retire(worker)
+            raise QueryError(503, f"the query worker stopped unexpectedly ({exc})") from None
+        return self._chunks(worker, self._receive(worker))
+
+    def _receive(self, worker: _Worker) -> tuple:
+        """The worker's next message; on an error or a stall the worker is handed back (or
+        replaced) and QueryError raised."""
+        if not worker.conn.poll(self.timeout):
+            self._retire(worker)
+            raise QueryError(504, f"the download stalled for {self.timeout:g} s and was stopped")
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._retire(worker)
+            raise QueryError(503, f"the query worker stopped unexpectedly ({exc})") from None
+        if message[0] == "error":
+            self._idle.put(worker)
+            raise QueryError(message[1], message[2])
+        return message
+
+    def _chunks(self, worker: _Worker, message: tuple) -> Iterator[bytes]:
+        settled = False  # the worker was handed back or replaced
+        try:
+            while message[0] == "chunk":
+                yield message[1]
+                message = self._receive(worker)
+            self._idle.put(worker)
+            settled = True
+        except QueryError:
+            settled = True
+            raise
+        finally:
+            if not settled:  # the client went away half-way: the worker is still writing
+                self._retire(worker)
 
     def close(self) -> None:
         """Kill every worker, then wait for them together: shutting down takes at most a few

@@ -1,21 +1,25 @@
 """One query worker process: `python -m ofsted_kg.web.worker FD STORE MAX_BYTES`.
 
-It holds the store open read-only and answers QueryJobs received on the connection FD with
-("ok", body, media type) or ("error", status, message). Started and killed by pool.QueryPool; a
+It holds the store's live generation open read-only (moving on when a writer publishes a new
+one) and answers QueryJobs received on the connection FD with ("ok", body, media type) or
+("error", status, message); a DownloadJob with ("chunk", bytes) messages, then ("ok", b"", "")
+or an error. Started and killed by pool.QueryPool; a
 separate interpreter (not fork) because the server has threads and an open RocksDB handle.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..export import write_dataset
+from ..store.base import StoreError
 from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term, xml_checked
-from .pool import QueryError, QueryJob
+from ..store.generations import Layout, LiveReader
+from .pool import DownloadJob, QueryError, QueryJob
 
 
 class _ResultTooLarge(Exception):
@@ -39,14 +43,6 @@ class _CappedBuffer:
 
     def flush(self) -> None:
         pass
-
-
-def store_fingerprint(path: Path) -> int:
-    """Changes whenever another process writes the store (RocksDB appends or adds files)."""
-    try:
-        return max((entry.stat().st_mtime_ns for entry in os.scandir(path)), default=0)
-    except OSError:
-        return 0
 
 
 def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]:
@@ -83,25 +79,65 @@ def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]
     return xml_checked(b"".join(buffer.parts), fmt), fmt.media_type
 
 
+# How often an idle worker lets go of a generation a build has replaced, so that it can be deleted.
+IDLE_CHECK_SECONDS = 1.0
+
+
+class _ChunkSender:
+    """A write target that passes the output on to the server in chunks as it is written; sending
+    waits while the server is behind, so the worker never holds more than a chunk."""
+
+    CHUNK_BYTES = 256 * 1024
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        self.size += len(data)
+        if self.size >= self.CHUNK_BYTES:
+            self.send()
+        return len(data)
+
+    def flush(self) -> None:
+        pass  # chunks are sent when full, and the rest at the end
+
+    def send(self) -> None:
+        if self.parts:
+            self.conn.send(("chunk", b"".join(self.parts)))
+        self.parts, self.size = [], 0
+
+
+def send_download(store: ox.Store, job: DownloadJob, conn: Connection) -> None:
+    sender = _ChunkSender(conn)
+    write_dataset(store, job.fmt, sender, job.prefixes)  # type: ignore[arg-type]
+    sender.send()
+    conn.send(("ok", b"", ""))
+
+
 def serve(conn: Connection, path: Path, max_bytes: int) -> None:
-    store: ox.Store | None = None
-    seen: tuple[int, int] | None = None
+    reader = LiveReader(Layout(path))  # the live generation, checked before every query
     while True:
         try:
-            generation, job = conn.recv()
+            while not conn.poll(IDLE_CHECK_SECONDS):
+                reader.let_go_stale()
+            _generation, job = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            current = (generation, store_fingerprint(path))
-            if store is None or current != seen:
-                store = None  # release the old snapshot before opening the new one
-                store = ox.Store.read_only(str(path))
-                seen = current
-            conn.send(("ok", *execute(store, job, max_bytes)))
+            with reader.using() as store:
+                if isinstance(job, DownloadJob):
+                    send_download(store, job, conn)
+                else:
+                    conn.send(("ok", *execute(store, job, max_bytes)))
         except QueryError as exc:
             conn.send(("error", exc.status, exc.message))
         except SyntaxError as exc:
             conn.send(("error", 400, f"query syntax error: {exc}"))
+        except StoreError as exc:
+            conn.send(("error", 503, f"the store is not available: {exc}"))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             conn.send(("error", 400, f"query failed: {exc}"))
 

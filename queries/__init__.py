@@ -1,0 +1,1 @@
+"""Resource folder shipped as ofsted_kg.resources.queries (see ofsted_kg/resources)."""
