@@ -28,7 +28,8 @@ from rdflib import Graph
 
 from ofsted_kg.build import extract_file
 from ofsted_kg.extract import iter_report_files
-from ofsted_kg.ontology import SHAPES_DIR, rebase
+from ofsted_kg.ontology import parse_turtle
+from ofsted_kg.resources import shape_files
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import (
     Finding,
@@ -64,8 +65,8 @@ Engine = Callable[[Graph], Findings]
 
 def written_shapes(uris: Uris) -> Graph:
     shapes = Graph()
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
-        shapes.parse(data=rebase(path.read_text(encoding="utf-8"), uris), format="turtle")
+    for file in shape_files():
+        parse_turtle(file, uris, shapes)
     return shapes
 
 
