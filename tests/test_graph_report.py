@@ -217,10 +217,9 @@ def test_inspection_without_authority_is_a_violation() -> None:
     assert "an inspection must name exactly one local authority, by Ofsted URN" in found
 
 
-def test_validation_finds_what_pyshacl_finds_with_the_shapes_as_written() -> None:
-    # validate_graph runs pyshacl on shapes rearranged for speed (property shapes given their
-    # node shape's targets) and adds only the vocabulary concepts a graph mentions; neither may
-    # change a finding. Faults of many kinds, so that many constraints report.
+def seven_fault_graph() -> Graph:
+    """Two SIF reports' checked graphs with faults of many kinds, so that many constraints
+    report (bench/shacl_engines.py compares SHACL engines on it too)."""
     g = Graph()
     for name in (NORTH_SOMERSET_2017, SOMERSET_2015):  # SIF reports with findings lists
         g += checked_graph(*seed(name))
@@ -236,7 +235,14 @@ def test_validation_finds_what_pyshacl_finds_with_the_shapes_as_written() -> Non
     g.set(
         (inspection, URIRef("https://schema.org/endDate"), Literal("2001-01-01", datatype=XSD.date))
     )
+    return g
 
+
+def test_validation_finds_what_pyshacl_finds_with_the_shapes_as_written() -> None:
+    # validate_graph runs pyshacl on shapes rearranged for speed (property shapes given their
+    # node shape's targets) and adds only the vocabulary concepts a graph mentions; neither may
+    # change a finding.
+    g = seven_fault_graph()
     written = Graph()
     for file in shape_files():
         parse_turtle(file, U, written)
