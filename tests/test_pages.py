@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
-from web_server import Running, running_server
+from web_server import Running, chromium_browser, running_server
 
 from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
@@ -23,7 +23,6 @@ from ofsted_kg.web import WebConfig
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 PDFS = (
     "80555_somerset_2015-03-27.pdf",
     "80555_somerset_2018-01-29.pdf",
@@ -346,75 +345,53 @@ def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:
 
 @pytest.mark.browser
 def test_browse_from_home_to_inspector_and_back(site) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
     server, _ = site
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: pytest.fail(f"a script ran: {d.message}"))
-            blocked: list[str] = []  # what the Content-Security-Policy refused on the pages
-            page.on(
-                "console", lambda m: blocked.append(m.text) if "Security Policy" in m.text else 0
-            )
-            page.goto(server.url + "/")
-            page.screenshot(path=ARTIFACTS / "pages-1-home.png", full_page=True)
-            assert page.locator("h1").inner_text() == "Ofsted inspections of children's services"
+    with chromium_browser() as browser:
+        page = browser.new_page()
+        page.on("dialog", lambda d: pytest.fail(f"a script ran: {d.message}"))
+        blocked: list[str] = []  # what the Content-Security-Policy refused on the pages
+        page.on("console", lambda m: blocked.append(m.text) if "Security Policy" in m.text else 0)
+        page.goto(server.url + "/")
+        page.screenshot(path=ARTIFACTS / "pages-1-home.png", full_page=True)
+        assert page.locator("h1").inner_text() == "Ofsted inspections of children's services"
 
-            page.get_by_label("Search authorities, inspectors and officials by name").fill(
-                "Somerset"
-            )
-            # static/search.js fills the datalist from /search.json as the user types.
-            # (a locator, not wait_for_function: the pages' CSP forbids the eval that needs)
-            page.locator("#q-suggestions option").first.wait_for(state="attached")
-            assert "Somerset" in page.locator("#q-suggestions option").first.get_attribute("value")
-            page.keyboard.press("Enter")
-            page.wait_for_url("**/search?q=Somerset")
-            page.screenshot(path=ARTIFACTS / "pages-2-search.png", full_page=True)
-            page.get_by_role("link", name="Somerset", exact=True).click()
+        page.get_by_label("Search authorities, inspectors and officials by name").fill("Somerset")
+        # static/search.js fills the datalist from /search.json as the user types.
+        # (a locator, not wait_for_function: the pages' CSP forbids the eval that needs)
+        page.locator("#q-suggestions option").first.wait_for(state="attached")
+        assert "Somerset" in page.locator("#q-suggestions option").first.get_attribute("value")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/search?q=Somerset")
+        page.screenshot(path=ARTIFACTS / "pages-2-search.png", full_page=True)
+        page.get_by_role("link", name="Somerset", exact=True).click()
 
-            page.wait_for_url("**/doc/local-authority/80555")
-            assert page.locator("h1").inner_text() == "Somerset"
-            assert page.locator("svg[role=img] title").first.text_content().startswith("Grades")
-            page.screenshot(path=ARTIFACTS / "pages-3-authority.png", full_page=True)
-            table = page.get_by_role("table", name=re.compile("Inspections of Somerset"))
-            table.get_by_role("link", name=re.compile(r"Somerset, \d{4}-\d\d-\d\d$")).last.click()
+        page.wait_for_url("**/doc/local-authority/80555")
+        assert page.locator("h1").inner_text() == "Somerset"
+        assert page.locator("svg[role=img] title").first.text_content().startswith("Grades")
+        page.screenshot(path=ARTIFACTS / "pages-3-authority.png", full_page=True)
+        table = page.get_by_role("table", name=re.compile("Inspections of Somerset"))
+        table.get_by_role("link", name=re.compile(r"Somerset, \d{4}-\d\d-\d\d$")).last.click()
 
-            page.wait_for_url("**/doc/inspection/80555/**")
-            inspection_url = page.url
-            assert page.get_by_role("heading", name="Judgements").is_visible()
-            page.screenshot(path=ARTIFACTS / "pages-4-inspection.png", full_page=True)
-            team = page.locator("section", has=page.get_by_role("heading", name="Inspection team"))
-            lead = team.locator("li", has_text="Lead inspector").get_by_role("link").first
-            lead_name = lead.inner_text()
-            lead.click()
+        page.wait_for_url("**/doc/inspection/80555/**")
+        inspection_url = page.url
+        assert page.get_by_role("heading", name="Judgements").is_visible()
+        page.screenshot(path=ARTIFACTS / "pages-4-inspection.png", full_page=True)
+        team = page.locator("section", has=page.get_by_role("heading", name="Inspection team"))
+        lead = team.locator("li", has_text="Lead inspector").get_by_role("link").first
+        lead_name = lead.inner_text()
+        lead.click()
 
-            page.wait_for_url("**/doc/person/**")
-            assert page.locator("h1").inner_text() == lead_name
-            assert page.get_by_role("heading", name="Worked most with").is_visible()
-            page.screenshot(path=ARTIFACTS / "pages-5-inspector.png", full_page=True)
+        page.wait_for_url("**/doc/person/**")
+        assert page.locator("h1").inner_text() == lead_name
+        assert page.get_by_role("heading", name="Worked most with").is_visible()
+        page.screenshot(path=ARTIFACTS / "pages-5-inspector.png", full_page=True)
 
-            page.go_back()
-            page.wait_for_url(inspection_url)
-            assert page.get_by_role("heading", name="Inspection team").is_visible()
-            # The inserted name shows as text on the page and never runs.
-            assert HOSTILE in team.inner_text()
-            page.set_viewport_size({"width": 390, "height": 800})
-            page.screenshot(path=ARTIFACTS / "pages-6-inspection-phone.png", full_page=True)
-            assert not blocked, blocked
-        finally:
-            browser.close()
+        page.go_back()
+        page.wait_for_url(inspection_url)
+        assert page.get_by_role("heading", name="Inspection team").is_visible()
+        # The inserted name shows as text on the page and never runs.
+        assert HOSTILE in team.inner_text()
+        page.set_viewport_size({"width": 390, "height": 800})
+        page.screenshot(path=ARTIFACTS / "pages-6-inspection-phone.png", full_page=True)
+        assert not blocked, blocked
