@@ -165,3 +165,22 @@ def test_a_store_of_the_previous_layout_that_cannot_be_converted_is_refused(
 def test_no_store_is_a_clear_error_for_readers(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store there"):
         EmbeddedStore(tmp_path / "nothing", read_only=True)
+
+
+def test_a_burst_of_writes_starts_no_thread_per_write(tmp_path: Path) -> None:
+    """The idle writer is closed by one timer, not one thread per write: in a server's write
+    worker every thread reserves a 64 MiB stack, and a burst of writes with a thread each ran the
+    worker out of address space (RocksDB could not start its threads, and the worker aborted)."""
+    import threading
+
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        before = threading.active_count()
+        for n in range(40):
+            store.update(insert(n))
+        assert threading.active_count() <= before + 1
+        assert triples(store) == 40
+    finally:
+        store.close()
+    time.sleep(embedded.WRITER_IDLE_SECONDS + 0.5)
+    assert threading.active_count() <= before

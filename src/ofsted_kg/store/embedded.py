@@ -89,6 +89,10 @@ class EmbeddedStore(Store):
         self._in_build = False
         self._last_write = 0.0
         self._writer_since = 0.0
+        # One timer at a time closes an idle writer: a thread per write would pile up under a
+        # burst of writes, each with its stack (64 MiB in a server's write worker), until the
+        # worker's address-space limit stopped RocksDB from starting its own threads.
+        self._idle_timer: threading.Timer | None = None
         self._lock = threading.RLock()  # one writing thread at a time in this process
         try:
             if self._layout.live() is None and (not read_only or self._layout.is_previous_layout()):
@@ -159,14 +163,24 @@ class EmbeddedStore(Store):
                 if self._writer is not None and not self._in_build:
                     # Also after a refused update (a syntax error): the lock is never kept idle.
                     self._last_write = time.monotonic()
-                    timer = threading.Timer(WRITER_IDLE_SECONDS, self._close_idle_writer)
-                    timer.daemon = True
-                    timer.start()
+                    if self._idle_timer is None:
+                        self._start_idle_timer(WRITER_IDLE_SECONDS)
+
+    def _start_idle_timer(self, seconds: float) -> None:
+        self._idle_timer = threading.Timer(seconds, self._close_idle_writer)
+        self._idle_timer.daemon = True
+        self._idle_timer.start()
 
     def _close_idle_writer(self) -> None:
         with self._lock:
-            if not self._in_build and time.monotonic() - self._last_write >= WRITER_IDLE_SECONDS:
+            self._idle_timer = None
+            if self._in_build or self._writer is None:
+                return
+            idle = time.monotonic() - self._last_write
+            if idle >= WRITER_IDLE_SECONDS:
                 self._close_writer()
+            else:  # written to since this timer started: wait out the rest of the idle time
+                self._start_idle_timer(WRITER_IDLE_SECONDS - idle)
 
     def _close_writer(self) -> None:
         if self._writer is not None:
@@ -227,5 +241,8 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         with self._lock:
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+                self._idle_timer = None
             self._close_writer()
         self._reader.close()
