@@ -24,8 +24,10 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
 
-# Defaults, documented in SECURITY.md and docs/graph.md. A worker starts at about 0.4-0.7 GiB of
-# address space (the parent's, forked) and the largest real report adds under 0.1 GiB to it.
+# Defaults, documented in SECURITY.md and docs/graph.md. A worker starts with its parent's address
+# space (forked: 0.4-0.7 GiB under `ofsted-kg build`, more in a larger process that calls
+# `build()`); the memory limit is what one file may add to that, and the largest real report adds
+# under 0.1 GiB.
 DEFAULT_MEMORY_LIMIT_MB = 2048
 DEFAULT_TIME_LIMIT = 120.0  # seconds; a real report takes under a second
 MEMORY_LIMIT_ENV = "OFSTED_KG_BUILD_MEMORY_LIMIT"
@@ -37,7 +39,7 @@ Result = TypeVar("Result")
 
 @dataclass(frozen=True)
 class WorkerLimits:
-    memory_mb: int = DEFAULT_MEMORY_LIMIT_MB  # address space of each worker, MiB
+    memory_mb: int = DEFAULT_MEMORY_LIMIT_MB  # address space a file may add to its worker's, MiB
     seconds: float = DEFAULT_TIME_LIMIT  # time for one file
 
     @classmethod
@@ -208,12 +210,23 @@ class WorkerPool(Generic[Task, Result]):
 _END = object()
 
 
+def _address_space() -> int:
+    """This process's address space in bytes (Linux /proc; 0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _serve(conn: Connection, inherited: list[Connection], work: Callable, memory_mb: int) -> None:
     """A worker's life: limit its memory, then apply `work` to each task until the pipe ends."""
     for other in inherited:
         other.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
-    limit = memory_mb * 2**20
+    # Counted from the worker's size at start, so that the limit means the same whatever the
+    # size of the process that forked it (a test runner, a notebook, the CLI).
+    limit = _address_space() + memory_mb * 2**20
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)

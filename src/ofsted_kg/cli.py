@@ -311,7 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--memory-limit",
         type=int,
         metavar="MIB",
-        help=f"address space of each worker; a file that needs more is refused "
+        help=f"address space one file may add to its worker's; a file that needs more is refused "
         f"(default ${MEMORY_LIMIT_ENV} or {DEFAULT_MEMORY_LIMIT_MB})",
     )
     p.add_argument(
