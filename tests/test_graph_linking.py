@@ -39,7 +39,7 @@ def linked(tmp_path: Path, reports: list[Report]):
         store.replace_graph(
             str(U.report_graph(report.sha256)), graph.serialize(format="nt", encoding="utf-8")
         )
-    return link(store, U)
+    return link(store, U, [str(U.report_graph(report.sha256)) for report in reports])
 
 
 def persons(graph) -> dict[str, set[str]]:

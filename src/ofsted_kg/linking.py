@@ -18,7 +18,6 @@ owl:sameAs is never produced: persons are minted here, so mentions point at one 
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -27,7 +26,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from .extract.names import clean_person_name
 from .ontology import ORG, SCHEMA, bind_prefixes
-from .store import Store
+from .store import Store, StoreError
 from .uris import Uris, slug
 
 # First-name variants that may name the same person. Merging on them needs evidence (see above).
@@ -75,13 +74,6 @@ class Mention:
         return "/inspector-role/" in self.role
 
 
-def _rows(store: Store, query: str) -> list[dict[str, str]]:
-    data, _ = store.query(query, result_format="application/sparql-results+json")
-    return [
-        {k: v["value"] for k, v in row.items()} for row in json.loads(data)["results"]["bindings"]
-    ]
-
-
 def _prefixes(uris: Uris) -> str:
     return f"PREFIX ofsted: <{uris.DEF}>\nPREFIX prov: <{PROV}>\nPREFIX schema: <{SCHEMA}>\n"
 
@@ -92,9 +84,18 @@ def name_key(name: str) -> str:
 
 
 class Linker:
-    def __init__(self, store: Store, uris: Uris) -> None:
+    def __init__(self, store: Store, uris: Uris, reports: list[str]) -> None:
         self.store = store
         self.uris = uris
+        self.reports = reports
+        # Every query names its graphs: the report graphs with their inferences, and the
+        # ontology and reference data; never the store's default graph, which not every server
+        # makes the union of its graphs, nor the linking graph being replaced.
+        self.dataset = [
+            *(g for report in reports for g in (report, f"{report}/inferred")),
+            str(uris.graph("ontology")),
+            str(uris.graph("reference")),
+        ]
         self.T = uris.term
         self.graph = bind_prefixes(Graph(), uris)
 
@@ -120,13 +121,18 @@ class Linker:
                     r.get("authority"),
                     r.get("post"),
                 )
-                for r in _rows(self.store, query)
+                for r in self.store.select(query, default_graphs=self.dataset)
             ),
             key=lambda m: m.node,
         )
 
     def link_people(self) -> None:
         mentions = self.mentions()
+        if not mentions:  # every report names its inspectors: the store answered nothing
+            raise StoreError(
+                f"the store returned no person mentions from {len(self.reports)} report "
+                "graph(s): the linking graph was not written"
+            )
         self.link_inspectors([m for m in mentions if m.is_inspector])
         self.link_officials([m for m in mentions if not m.is_inspector and m.authority])
 
@@ -213,7 +219,7 @@ class Linker:
             ?inspection ofsted:inspectedAuthority ?authority ; ofsted:authorityAsPrinted ?printed .
             OPTIONAL { ?authority <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } }"""
         )
-        for row in _rows(self.store, query):
+        for row in self.store.select(query, default_graphs=self.dataset):
             if row["printed"] != row.get("label"):
                 self.add(
                     URIRef(row["authority"]), SKOS.altLabel, Literal(row["printed"], lang="en")
@@ -228,7 +234,7 @@ class Linker:
             OPTIONAL { ?inspection schema:endDate ?end } }"""
         )
         by_authority: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for r in _rows(self.store, query):
+        for r in self.store.select(query, default_graphs=self.dataset):
             by_authority[r["authority"]].append(
                 (r["start"], r.get("end") or r["start"], r["inspection"])
             )
@@ -244,7 +250,7 @@ class Linker:
                         ofsted:inspectedAuthority ?authority .
             ?statement ofsted:statedDate ?when }"""
         )
-        for r in _rows(self.store, query):
+        for r in self.store.select(query, default_graphs=self.dataset):
             when = r["when"]  # YYYY-MM or YYYY: compare dates at the stated precision
             candidates = {
                 other
@@ -262,7 +268,7 @@ class Linker:
             OPTIONAL { ?statement ofsted:citedSection ?section } }"""
         )
         kind = self.T("LegalProvision")
-        for r in _rows(self.store, query):
+        for r in self.store.select(query, default_graphs=self.dataset):
             provision, title, section = URIRef(r["provision"]), r["title"], r.get("section")
             instrument = self.uris.legislation(title)
             self.add(instrument, RDF.type, kind)
@@ -281,9 +287,11 @@ def _display_name(group: list[Mention]) -> str:
     return min(counts, key=lambda name: (-counts[name], name))
 
 
-def link(store: Store, uris: Uris) -> Graph:
-    """The linking graph over every report graph in `store`."""
-    linker = Linker(store, uris)
+def link(store: Store, uris: Uris, reports: list[str]) -> Graph:
+    """The linking graph over the report graphs `reports` in `store`."""
+    linker = Linker(store, uris, reports)
+    if not reports:
+        return linker.graph
     linker.link_people()
     linker.link_authority_names()
     linker.link_inspections()
