@@ -1,0 +1,289 @@
+"""The remote backend against real SPARQL servers: Oxigraph server and Virtuoso 7, each on
+loopback with a fresh database (tests/real_servers.py).
+
+For each server, once: `ofsted-kg build` of the seeds and 40 PDFs, then everything is compared
+with the same build in the embedded store: a rebuild writes nothing, `validate` finds the same,
+`export` writes the same quads, every named query answers the same rows (as multisets), and
+`ofsted-kg serve --store URL` answers pages and /sparql. Then the silent failures of real servers
+each stop with a clear error and a non-zero exit: no union default graph, a result cap, wrong
+credentials; and a build killed at random points leaves a store the next build completes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import PDF_DIR, SEEDS_DIR
+from real_servers import Server, free_port, oxigraph_server, virtuoso_server
+from SPARQLWrapper import JSON, SPARQLWrapper
+
+from ofsted_kg.build import build
+from ofsted_kg.export import export, parse_export
+from ofsted_kg.queries import load_queries, run_named
+from ofsted_kg.store import EmbeddedStore, StoreError
+from ofsted_kg.store.remote import RemoteStore
+
+PDFS = sorted(PDF_DIR.glob("*.pdf"))[:40]
+SOURCES = [str(SEEDS_DIR), *map(str, PDFS)]
+QUERIES = sorted(load_queries())
+COUNT_INSPECTIONS = (
+    "PREFIX ofsted: <https://ofsted-kg.example/def/ofsted/> "
+    "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ofsted:Inspection }"
+)
+
+
+def environment(server: Server, **changes: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OFSTED_KG_")}
+    env.update(
+        OFSTED_KG_UPDATE_URL=server.update_url, OFSTED_KG_GRAPH_STORE_URL=server.graph_store_url
+    )
+    if server.user:
+        env.update(OFSTED_KG_STORE_USER=server.user, OFSTED_KG_STORE_PASSWORD=server.password or "")
+    env.update(changes)
+    return {k: v for k, v in env.items() if v}
+
+
+def cli(server: Server, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "ofsted_kg", *args, "--store", server.query_url],
+        capture_output=True,
+        env=environment(server, **env),
+        timeout=600,
+        check=False,
+    )
+
+
+def remote_store(server: Server) -> RemoteStore:
+    return RemoteStore(
+        server.query_url,
+        update_url=server.update_url,
+        graph_store_url=server.graph_store_url,
+        user=server.user,
+        password=server.password,
+    )
+
+
+def rows_of(sparql_json: bytes) -> Counter[tuple[tuple[str, str], ...]]:
+    bindings = json.loads(sparql_json)["results"]["bindings"]
+    return Counter(tuple(sorted((k, t["value"]) for k, t in row.items())) for row in bindings)
+
+
+def exported(store: EmbeddedStore | RemoteStore) -> set:
+    out = io.BytesIO()
+    export(store, "nquads", out)
+    return parse_export(out.getvalue(), "nquads")
+
+
+@dataclass
+class Reference:
+    """The same sources built into the embedded store: what every server must give back."""
+
+    quads: set
+    rows: dict[str, Counter]
+    validation: str
+    inspections: int
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reference]:
+    path = tmp_path_factory.mktemp("embedded") / "store"
+    store = EmbeddedStore(path)
+    build(SOURCES, store, log=lambda _: None)
+    rows = {
+        name: rows_of(run_named(store, query, {}, "json")[0])
+        for name, query in load_queries().items()
+    }
+    quads = exported(store)
+    inspections = int(store.select(COUNT_INSPECTIONS)[0]["n"])
+    store.close()
+    validation = subprocess.run(
+        [sys.executable, "-m", "ofsted_kg", "validate", "--store", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    yield Reference(quads, rows, validation.stderr.strip().splitlines()[-1], inspections)
+
+
+@dataclass
+class Built:
+    server: Server
+    first: subprocess.CompletedProcess[bytes]
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def built(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """One server of each kind, built once by `ofsted-kg build` of the seeds and 40 PDFs."""
+    folder = tmp_path_factory.mktemp(request.param)
+    start = oxigraph_server if request.param == "oxigraph" else virtuoso_server
+    with start(folder) as server:
+        yield Built(server, cli(server, "build", *SOURCES))
+
+
+def test_build_writes_everything_and_a_rebuild_writes_nothing(built: Built) -> None:
+    assert built.first.returncode == 0, built.first.stderr.decode()[-2000:]
+    summary = built.first.stderr.decode()
+    assert f"{len(PDFS) + 5} file(s): {len(PDFS) + 3} built" in summary
+    assert "relinked" in summary
+    stats = build(SOURCES, remote_store(built.server), log=lambda _: None)
+    assert stats.built == 0 and not stats.linked and stats.nothing_written
+
+
+def test_export_equals_the_embedded_build(built: Built, reference: Reference) -> None:
+    done = cli(built.server, "export", "--format", "nquads")
+    assert done.returncode == 0, done.stderr.decode()
+    quads = parse_export(done.stdout, "nquads")
+    assert len(quads) > 20000
+    assert quads == reference.quads
+
+
+def test_validate_finds_what_the_embedded_build_finds(built: Built, reference: Reference) -> None:
+    done = cli(built.server, "validate")
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr.decode().strip().splitlines()[-1] == reference.validation
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_named_query_rows_equal_the_embedded_store(
+    built: Built, reference: Reference, name: str
+) -> None:
+    data, _ = run_named(remote_store(built.server), load_queries()[name], {}, "json")
+    assert rows_of(data) == reference.rows[name]
+    assert reference.rows[name], f"{name} answers no rows: the comparison would prove nothing"
+
+
+def test_serve_answers_pages_and_sparql_from_the_server(built: Built, reference: Reference) -> None:
+    port = free_port()
+    env = environment(built.server)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ofsted_kg", "serve", "--store", built.server.query_url]
+        + ["--port", str(port), "--host", "127.0.0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/", timeout=30) as response:
+                    home = response.read().decode("utf-8")
+                break
+            except OSError:
+                assert server.poll() is None, server.communicate()[1].decode()[-2000:]
+                assert time.monotonic() < deadline, "serve did not answer"
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"{url}/queries/la-timeline", timeout=60) as response:
+            assert response.status == 200
+            assert rows_of(response.read()) == reference.rows["la-timeline"]
+        assert "inspection" in home.lower()
+        client = SPARQLWrapper(f"{url}/sparql")
+        client.setReturnFormat(JSON)
+        client.setQuery(COUNT_INSPECTIONS)
+        answer = client.queryAndConvert()["results"]["bindings"]
+        assert int(answer[0]["n"]["value"]) == reference.inspections > 0
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- the silent failures, loud
+
+
+def test_no_union_default_graph_stops_the_build_before_writing(tmp_path: Path) -> None:
+    with oxigraph_server(tmp_path, union_default_graph=False) as server:
+        done = cli(server, "build", str(SEEDS_DIR))
+        assert done.returncode == 1
+        error = done.stderr.decode()
+        assert "not the union of its named graphs" in error and "nothing was written" in error
+        assert "Traceback" not in error
+        assert remote_store(server).named_graphs() == []  # not even the probe is left
+        # Written anyway (by another tool), the store still fails the next build loudly.
+        remote_store(server).replace_graph("http://example.org/g", b"<a:b> <a:c> <a:d> .\n")
+        assert cli(server, "build", str(SEEDS_DIR)).returncode == 1
+
+
+def test_wrong_credentials_fail_at_once_with_the_settings_to_check(built: Built) -> None:
+    if not built.server.user:
+        pytest.skip("this server has no authentication")
+    before = remote_store(built.server).select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    started = time.monotonic()
+    done = cli(built.server, "build", str(SEEDS_DIR), OFSTED_KG_STORE_PASSWORD="wrong")
+    assert done.returncode == 1
+    error = done.stderr.decode()
+    assert "refused the credentials" in error and "OFSTED_KG_STORE_PASSWORD" in error, error
+    assert "Traceback" not in error
+    assert time.monotonic() - started < 30  # a 401 is not retried
+    after = remote_store(built.server).select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    assert after == before
+
+
+def test_a_result_cap_is_paged_by_the_build_and_an_error_for_a_query(tmp_path: Path) -> None:
+    """Virtuoso with a cap of 60 rows: the build, validate and export page past it and give
+    what the embedded store gives; a named query over the cap fails loudly."""
+    sources = [str(SEEDS_DIR), *map(str, PDFS[:6])]
+    embedded = EmbeddedStore(tmp_path / "embedded")
+    build(sources, embedded, log=lambda _: None)
+    expected = exported(embedded)
+    summary_rows = rows_of(run_named(embedded, load_queries()["busiest-inspectors"], {}, "json")[0])
+    embedded.close()
+    assert sum(summary_rows.values()) > 60
+    with virtuoso_server(tmp_path / "virtuoso", max_rows=60) as server:
+        done = cli(server, "build", *sources)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+        assert exported(remote_store(server)) == expected
+        done = cli(server, "query", "busiest-inspectors", "--format", "csv")
+        assert done.returncode == 1
+        error = done.stderr.decode()
+        assert "cut the result at 60 rows" in error and "Traceback" not in error, error
+
+
+def test_retries_until_the_server_answers_then_gives_up_at_the_deadline(tmp_path: Path) -> None:
+    port = free_port()
+    store = RemoteStore(f"http://127.0.0.1:{port}/query", retry_seconds=1.5)
+    started = time.monotonic()
+    with pytest.raises(StoreError, match=r"failed after \d+ attempt"):
+        store.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
+    assert 1.0 < time.monotonic() - started < 10
+
+
+def test_a_build_killed_at_random_points_is_completed_by_the_next(
+    tmp_path: Path, reference: Reference
+) -> None:
+    seed = random.randrange(1 << 16)
+    chance = random.Random(seed)
+    with ExitStack() as stack:
+        server = stack.enter_context(oxigraph_server(tmp_path))
+        for _ in range(3):
+            process = subprocess.Popen(
+                [sys.executable, "-m", "ofsted_kg", "build", *SOURCES]
+                + ["--store", server.query_url, "--workers", "1"],
+                env=environment(server),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            time.sleep(chance.uniform(2.0, 12.0))
+            process.kill()
+            process.wait()
+        done = cli(server, "build", *SOURCES)
+        assert done.returncode == 0, f"seed {seed}: {done.stderr.decode()[-2000:]}"
+        assert exported(remote_store(server)) == reference.quads, f"seed {seed}"
