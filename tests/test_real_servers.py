@@ -295,3 +295,22 @@ def test_a_build_killed_at_random_points_is_completed_by_the_next(
         done = cli(server, "build", *SOURCES)
         assert done.returncode == 0, f"seed {seed}: {done.stderr.decode()[-2000:]}"
         assert exported(remote_store(server)) == reference.quads, f"seed {seed}"
+
+
+def test_credentials_from_netrc(built: Built, tmp_path: Path, monkeypatch) -> None:
+    if not built.server.user:
+        pytest.skip("this server has no authentication")
+    server = built.server
+    for name in ("OFSTED_KG_STORE_USER", "OFSTED_KG_STORE_PASSWORD", "OFSTED_KG_STORE_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NETRC", str(tmp_path / "absent"))
+    anonymous = RemoteStore(server.query_url, update_url=server.update_url)
+    with pytest.raises(StoreError, match="refused the credentials"):
+        anonymous.drop_graph("http://example.org/never-written")
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine 127.0.0.1 login {server.user} password {server.password}\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    RemoteStore(server.query_url, update_url=server.update_url).drop_graph(
+        "http://example.org/never-written"
+    )
