@@ -246,7 +246,7 @@ def test_wrong_credentials_fail_at_once_with_the_settings_to_check(built: Built)
 
 
 def test_a_result_cap_is_paged_by_the_build_and_an_error_for_a_query(tmp_path: Path) -> None:
-    """Virtuoso with a cap of 60 rows: the build, validate and export page past it and give
+    """Virtuoso with a cap of 20 rows: the build and export page past it and give
     what the embedded store gives; a named query over the cap fails loudly."""
     sources = [str(SEEDS_DIR), *map(str, PDFS[:6])]
     embedded = EmbeddedStore(tmp_path / "embedded")
@@ -254,15 +254,15 @@ def test_a_result_cap_is_paged_by_the_build_and_an_error_for_a_query(tmp_path: P
     expected = exported(embedded)
     summary_rows = rows_of(run_named(embedded, load_queries()["busiest-inspectors"], {}, "json")[0])
     embedded.close()
-    assert sum(summary_rows.values()) > 60
-    with virtuoso_server(tmp_path / "virtuoso", max_rows=60) as server:
+    assert sum(summary_rows.values()) > 20
+    with virtuoso_server(tmp_path / "virtuoso", max_rows=20) as server:
         done = cli(server, "build", *sources)
         assert done.returncode == 0, done.stderr.decode()[-2000:]
         assert exported(remote_store(server)) == expected
         done = cli(server, "query", "busiest-inspectors", "--format", "csv")
         assert done.returncode == 1
         error = done.stderr.decode()
-        assert "cut the result at 60 rows" in error and "Traceback" not in error, error
+        assert "cut the result at 20 rows" in error and "Traceback" not in error, error
 
 
 def test_retries_until_the_server_answers_then_gives_up_at_the_deadline(tmp_path: Path) -> None:
