@@ -77,10 +77,12 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def oxigraph_server(folder: Path, *, union_default_graph: bool = True) -> Iterator[Server]:
-    """`oxigraph serve` on a fresh store in `folder`."""
+def oxigraph_server(
+    folder: Path, *, union_default_graph: bool = True, port: int | None = None
+) -> Iterator[Server]:
+    """`oxigraph serve` on a fresh store in `folder` (on `port`, default a free one)."""
     folder.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     command = [
         oxigraph_binary(),
         "serve",
