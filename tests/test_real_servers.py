@@ -222,9 +222,12 @@ def test_no_union_default_graph_stops_the_build_before_writing(tmp_path: Path) -
         assert "not the union of its named graphs" in error and "nothing was written" in error
         assert "Traceback" not in error
         assert remote_store(server).named_graphs() == []  # not even the probe is left
-        # Written anyway (by another tool), the store still fails the next build loudly.
+        # Written anyway (by another tool), the store still fails the next build loudly, and a
+        # named query (which reads the union) fails instead of answering no rows.
         remote_store(server).replace_graph("http://example.org/g", b"<a:b> <a:c> <a:d> .\n")
         assert cli(server, "build", str(SEEDS_DIR)).returncode == 1
+        done = cli(server, "query", "la-timeline")
+        assert done.returncode == 1 and b"not the union" in done.stderr, done.stderr
 
 
 def test_wrong_credentials_fail_at_once_with_the_settings_to_check(built: Built) -> None:

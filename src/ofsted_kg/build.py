@@ -3,7 +3,9 @@
 Per file (in a pool of worker processes): read, extract, emit its graph, infer, validate. The
 parent writes each result in ONE SPARQL update that replaces the report's graph, its inferred
 graph and its manifest entry together, so the store always holds, for every file, either the old
-state or the new one. Derived graphs (linking and its inferences) record the fingerprint of the
+state or the new one. A remote store writes the graphs first (a Graph Store PUT each, or Update
+chunks its server accepts) and the manifest entry last: the manifest never vouches for a graph
+that was not fully written, and the next build writes such a file again. Derived graphs (linking and its inferences) record the fingerprint of the
 report graphs they were computed from; a build that was killed after some report writes leaves a
 derived graph whose fingerprint no longer matches, and the next build recomputes it even if no
 file changed. An unchanged file (same SHA-256, same pipeline version) is not read at all.
@@ -37,6 +39,7 @@ from .reasoning import infer, tbox_rules
 from .records import Report
 from .sources import Document, SourceError, read_document
 from .store import Store, StoreError
+from .store.base import NO_UNION_DEFAULT_GRAPH
 from .uris import Uris
 from .validation import validate_graph
 
@@ -421,11 +424,7 @@ def build(
     files = iter_report_files(list(sources))
     stats.files = len(files)
     if not store.has_union_default_graph():
-        raise StoreError(
-            "the store's default graph is not the union of its named graphs, which the named "
-            "queries and the pages read: turn it on there (Oxigraph server: "
-            "--union-default-graph; see docs/web.md) and build again; nothing was written"
-        )
+        raise StoreError(f"{NO_UNION_DEFAULT_GRAPH}; nothing was written")
     manifest = read_manifest(store, uris)
     builder.static_graphs()
 

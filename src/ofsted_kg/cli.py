@@ -113,13 +113,16 @@ def _run_query(
     store_location: str | None, name: str, params: dict[str, str], fmt: str, base: str | None
 ) -> bytes:
     from .queries import load_queries, parse_query_file, run_named
-    from .store import open_store
+    from .store import StoreError, open_store
+    from .store.base import NO_UNION_DEFAULT_GRAPH
     from .uris import Uris
 
     uris = Uris(base)
     path = Path(name)
     query = parse_query_file(path, uris) if path.suffix == ".rq" else load_queries(uris=uris)[name]
     store = open_store(store_location, read_only=True)
+    if not store.has_union_default_graph(write_probe=False):  # named queries read the union
+        raise StoreError(NO_UNION_DEFAULT_GRAPH)
     data, _ = run_named(store, query, params, fmt)
     return data
 

@@ -18,6 +18,13 @@ class StoreError(Exception):
     """The store cannot do what was asked; the message is for the user."""
 
 
+NO_UNION_DEFAULT_GRAPH = (
+    "the store's default graph is not the union of its named graphs, which the named queries "
+    "and the pages read: turn it on there (Oxigraph server: --union-default-graph; see "
+    "docs/web.md)"
+)
+
+
 class Store(ABC):
     """A quad store with named graphs, SPARQL 1.1 query and update.
 
@@ -66,9 +73,13 @@ class Store(ABC):
         rows = json.loads(data)["results"]["bindings"]
         return [{name: term["value"] for name, term in row.items()} for row in rows]
 
-    def has_union_default_graph(self) -> bool:
+    def has_union_default_graph(self, *, write_probe: bool = True) -> bool:
         """Whether a query without a dataset sees every named graph (the named queries and the
-        pages rely on it). The embedded store makes the union itself, for every query."""
+        pages rely on it). The embedded store makes the union itself, for every query.
+
+        On an empty store only a written probe can tell: without `write_probe`, an empty store
+        counts as having the union (there is nothing to miss).
+        """
         return True
 
     @abstractmethod

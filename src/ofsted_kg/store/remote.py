@@ -302,12 +302,14 @@ class RemoteStore(Store):
         graphs = self.named_graphs()
         return b"".join(ntriples_as_nquads(self.graph_ntriples(g), g) for g in graphs)
 
-    def has_union_default_graph(self) -> bool:
+    def has_union_default_graph(self, *, write_probe: bool = True) -> bool:
         found = self.select(
             "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(isIRI(?s) && isIRI(?o)) } } LIMIT 1"
         )
         if found:
             return self._in_default_graph(found[0]["s"], found[0]["p"], found[0]["o"])
+        if not write_probe:
+            return True
         probe = "urn:ofsted-kg:union-default-graph-probe"
         self.update(f"INSERT DATA {{ GRAPH <{probe}> {{ <{probe}> <{probe}> <{probe}> }} }}")
         try:
