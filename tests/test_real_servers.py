@@ -34,9 +34,11 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from ofsted_kg.build import build
 from ofsted_kg.export import export, parse_export
+from ofsted_kg.linking import link
 from ofsted_kg.queries import load_queries, run_named
 from ofsted_kg.store import EmbeddedStore, StoreError
 from ofsted_kg.store.remote import RemoteStore
+from ofsted_kg.uris import Uris
 
 PDFS = sorted(PDF_DIR.glob("*.pdf"))[:41]
 PDFS, NEW_PDF = PDFS[:40], PDFS[40]  # NEW_PDF: a file the built store does not hold yet
@@ -331,3 +333,26 @@ def test_credentials_from_netrc(built: Built, tmp_path: Path, monkeypatch) -> No
     RemoteStore(server.query_url, update_url=server.update_url).drop_graph(
         "http://example.org/never-written"
     )
+
+
+def test_validate_and_export_fail_when_the_manifest_names_a_missing_graph(tmp_path: Path) -> None:
+    with oxigraph_server(tmp_path) as server:
+        assert cli(server, "build", str(SEEDS_DIR)).returncode == 0
+        store = remote_store(server)
+        graph = store.select(
+            "SELECT ?g WHERE { GRAPH ?m { ?e <https://ofsted-kg.example/def/ofsted/builtGraph> ?g } }"
+            " ORDER BY ?g LIMIT 1"
+        )[0]["g"]
+        store.drop_graph(graph)
+        for command in (["validate"], ["export", "--format", "nquads"]):
+            done = cli(server, *command)
+            assert done.returncode == 1, command
+            error = done.stderr.decode()
+            assert f"does not return, first <{graph}>" in error and "Traceback" not in error
+
+
+def test_linking_refuses_report_graphs_that_answer_no_mentions(tmp_path: Path) -> None:
+    with oxigraph_server(tmp_path) as server:
+        store = remote_store(server)
+        with pytest.raises(StoreError, match="no person mentions from 1 report graph"):
+            link(store, Uris(), [str(Uris().report_graph("0" * 64))])
