@@ -6,12 +6,16 @@ stopped when the context ends; a server that is not installed is a skip with the
 
 from __future__ import annotations
 
+import base64
+import http.server
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -181,3 +185,58 @@ def virtuoso_server(folder: Path, *, max_rows: int = 10000) -> Iterator[Server]:
         )
     finally:
         _stop(process)
+
+
+@contextmanager
+def basic_auth_proxy(server: Server, user: str, password: str) -> Iterator[Server]:
+    """A reverse proxy on loopback that asks for HTTP Basic credentials and passes what it lets
+    through to `server` (Oxigraph server has no authentication of its own: docs/web.md puts such
+    a proxy in front of it)."""
+    target = urllib.parse.urlsplit(server.query_url)
+    expected = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="ofsted-kg test"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            headers = {k: v for k, v in self.headers.items() if k in ("Content-Type", "Accept")}
+            request = urllib.request.Request(
+                f"{target.scheme}://{target.netloc}{self.path}", body, headers, method=self.command
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    status, answer, kind = response.status, response.read(), response.headers
+            except urllib.error.HTTPError as exc:
+                status, answer, kind = exc.code, exc.read(), exc.headers
+            self.send_response(status)
+            self.send_header("Content-Type", kind.get("Content-Type", "text/plain"))
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _forward
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{proxy.server_address[1]}"
+    try:
+        yield Server(
+            base + urllib.parse.urlsplit(server.query_url).path,
+            base + urllib.parse.urlsplit(server.update_url).path,
+            base + urllib.parse.urlsplit(server.graph_store_url).path,
+            user,
+            password,
+        )
+    finally:
+        proxy.shutdown()
+        proxy.server_close()

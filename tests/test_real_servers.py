@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PDF_DIR, SEEDS_DIR
-from real_servers import Server, free_port, oxigraph_server, virtuoso_server
+from real_servers import Server, basic_auth_proxy, free_port, oxigraph_server, virtuoso_server
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from ofsted_kg.build import build
@@ -356,3 +356,18 @@ def test_linking_refuses_report_graphs_that_answer_no_mentions(tmp_path: Path) -
         store = remote_store(server)
         with pytest.raises(StoreError, match="no person mentions from 1 report graph"):
             link(store, Uris(), [str(Uris().report_graph("0" * 64))])
+
+
+def test_basic_credentials_through_a_proxy(tmp_path: Path) -> None:
+    triples = b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n"
+    with (
+        oxigraph_server(tmp_path) as server,
+        basic_auth_proxy(server, "builder", "s3cret") as proxy,
+    ):
+        remote_store(proxy).replace_graph("http://example.org/g", triples)
+        assert remote_store(server).graph_ntriples("http://example.org/g") == triples
+        wrong = Server(proxy.query_url, proxy.update_url, proxy.graph_store_url, "builder", "x")
+        with pytest.raises(StoreError, match="refused the credentials"):
+            remote_store(wrong).drop_graph("http://example.org/g")
+        with pytest.raises(StoreError, match="refused the credentials"):
+            RemoteStore(proxy.query_url).named_graphs()
