@@ -11,8 +11,9 @@ It never passes on a silent failure of the server:
   the size comes from the server's answers, not from a guess;
 - `has_union_default_graph` checks, by a query (on an empty store by writing and dropping one
   probe triple), whether the server's default graph is the union of the named graphs;
-- a 5xx answer or a failed connection is retried with exponential backoff until a deadline;
-  401/403 is an error at once that names the settings to check.
+- a 502/503/504 answer or a failed connection is retried with exponential backoff until a
+  deadline, a 500 twice (mostly the request's own fault); 401/403 is an error at once that
+  names the settings to check.
 
 Settings beyond the query URL come from the environment (see docs/web.md):
 OFSTED_KG_UPDATE_URL (default: the query URL), OFSTED_KG_GRAPH_STORE_URL (default: none, so
@@ -226,8 +227,8 @@ class RemoteStore(Store):
 
     def _bindings(
         self, sparql: str, default_graphs: list[str] | None
-    ) -> tuple[list[str], list[dict[str, dict[str, str]]], bool]:
-        """(variables, rows, cut) of one SELECT; `cut` when the server said it capped the rows."""
+    ) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
+        """(variables, rows) of one SELECT, as the server answered (select_terms checks them)."""
         form = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs or ()]
         answer = self._post_form(self.query_url, form, JSON_RESULTS)
         if not answer.ok:
@@ -239,7 +240,7 @@ class RemoteStore(Store):
             raise StoreError(
                 f"{self.query_url} did not answer SPARQL JSON results: {answer.reason()}"
             ) from None
-        return variables, rows, bool(answer.headers.get("X-SPARQL-MaxRows"))
+        return variables, rows
 
     def select_terms(
         self, sparql: str, *, default_graphs: list[str] | None = None
@@ -249,11 +250,11 @@ class RemoteStore(Store):
         variables, each page as large as the server answered."""
         prologue = PROLOGUE.match(sparql).group(0)  # type: ignore[union-attr] # always matches
         body = sparql[len(prologue) :]
-        _, counted, _ = self._bindings(
+        _, counted = self._bindings(
             f"{prologue}SELECT (COUNT(*) AS ?rows) WHERE {{ {{ {body}\n}} }}", default_graphs
         )
         expected = int(counted[0]["rows"]["value"]) if counted else 0
-        variables, rows, _ = self._bindings(sparql, default_graphs)
+        variables, rows = self._bindings(sparql, default_graphs)
         if len(rows) == expected:
             return rows
         if len(rows) > expected or not rows:
@@ -264,7 +265,7 @@ class RemoteStore(Store):
         page, order = len(rows), " ".join(f"?{v}" for v in variables)
         rows = []
         while len(rows) < expected:
-            _, part, _ = self._bindings(
+            _, part = self._bindings(
                 f"{prologue}SELECT * WHERE {{ {{ {body}\n}} }} ORDER BY {order} "
                 f"LIMIT {page} OFFSET {len(rows)}",
                 default_graphs,
