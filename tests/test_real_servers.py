@@ -44,9 +44,6 @@ PDFS = sorted(PDF_DIR.glob("*.pdf"))[:41]
 PDFS, NEW_PDF = PDFS[:40], PDFS[40]  # NEW_PDF: a file the built store does not hold yet
 SOURCES = [str(SEEDS_DIR), *map(str, PDFS)]
 QUERIES = sorted(load_queries())
-# Engine bugs documented in docs/web.md: Virtuoso 7.2 answers a SELECT DISTINCT with several
-# OPTIONALs with some rows repeated (a different number each run); the distinct rows are right.
-KNOWN_DUPLICATES = {("virtuoso", "la-timeline")}
 COUNT_INSPECTIONS = (
     "PREFIX ofsted: <https://ofsted-kg.example/def/ofsted/> "
     "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ofsted:Inspection }"
@@ -170,10 +167,7 @@ def test_named_query_rows_equal_the_embedded_store(
     built: Built, reference: Reference, name: str
 ) -> None:
     data, _ = run_named(remote_store(built.server), load_queries()[name], {}, "json")
-    if (built.kind, name) in KNOWN_DUPLICATES:
-        assert set(rows_of(data)) == set(reference.rows[name])
-    else:
-        assert rows_of(data) == reference.rows[name]
+    assert rows_of(data) == reference.rows[name]
     assert reference.rows[name], f"{name} answers no rows: the comparison would prove nothing"
 
 
