@@ -197,6 +197,12 @@ def test_serve_answers_pages_and_sparql_from_the_server(built: Built, reference:
             assert response.status == 200
             assert rows_of(response.read()) == reference.rows["busiest-inspectors"]
         assert "inspection" in home.lower()
+        # A resource page: an inspection the reference store holds, dereferenced from its IRI.
+        row = dict(next(iter(reference.rows["la-timeline"])))
+        path = row["inspection"].removeprefix("https://ofsted-kg.example")
+        with urllib.request.urlopen(f"{url}{path}", timeout=60) as response:
+            assert response.status == 200 and "/doc/" in response.url
+            assert row["local_authority"] in response.read().decode("utf-8")
         client = SPARQLWrapper(f"{url}/sparql")
         client.setReturnFormat(JSON)
         client.setQuery(COUNT_INSPECTIONS)
@@ -365,3 +371,14 @@ def test_basic_credentials_through_a_proxy(tmp_path: Path) -> None:
             remote_store(wrong).drop_graph("http://example.org/g")
         with pytest.raises(StoreError, match="refused the credentials"):
             RemoteStore(proxy.query_url).named_graphs()
+
+
+def test_ask_answers_a_boolean(built: Built) -> None:
+    store = remote_store(built.server)
+    for sparql, expected in (
+        ("ASK { ?s a <https://ofsted-kg.example/def/ofsted/Inspection> }", True),
+        ("ASK { ?s a <http://example.org/Nothing> }", False),
+    ):
+        body, media_type = store.query(sparql, result_format="application/sparql-results+json")
+        assert media_type == "application/sparql-results+json"
+        assert json.loads(body)["boolean"] is expected

@@ -223,6 +223,8 @@ class RemoteStore(Store):
                 "server's result limit (Virtuoso: ResultSetMaxRows) or narrow the query"
             )
         media_type = answer.headers.get("Content-Type", result_format).split(";")[0].strip()
+        if media_type == JSON_RESULTS:
+            return _ask_as_boolean(answer.body), media_type
         return answer.body, media_type
 
     def _bindings(
@@ -386,6 +388,23 @@ class RemoteStore(Store):
 
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")
+
+
+def _ask_as_boolean(body: bytes) -> bytes:
+    """Virtuoso answers an ASK sent by POST as a SELECT of one variable `__ASK_RETVAL` (one row
+    of 1 for true, no row for false): the boolean result the protocol specifies instead. Any
+    other result is returned as it is."""
+    if b"__ASK_RETVAL" not in body[:200]:
+        return body
+    try:
+        results = json.loads(body)
+        if results["head"]["vars"] != ["__ASK_RETVAL"]:
+            return body
+        values = [row["__ASK_RETVAL"]["value"] for row in results["results"]["bindings"]]
+    except (ValueError, KeyError, TypeError):
+        return body
+    answer = any(value not in ("0", "false") for value in values)
+    return json.dumps({"head": {}, "boolean": answer}).encode("utf-8")
 
 
 def _netrc_login(host: str) -> tuple[str, str] | None:
