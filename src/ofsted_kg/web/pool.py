@@ -289,7 +289,10 @@ class StoreRunner:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="query")
 
     def _execute(self, job: QueryJob) -> tuple[bytes, str]:
-        missing = set(job.local_graphs_only) - set(self.store.named_graphs())
+        # Listing the graphs scans the whole remote store: only for queries with FROM clauses.
+        missing = job.local_graphs_only and set(job.local_graphs_only) - set(
+            self.store.named_graphs()
+        )
         if missing:
             raise QueryError(400, f"FROM <{sorted(missing)[0]}>: no such graph in this dataset")
         result_format = job.solutions_format
