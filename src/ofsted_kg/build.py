@@ -5,10 +5,11 @@ parent writes each result in ONE SPARQL update that replaces the report's graph,
 graph and its manifest entry together, so the store always holds, for every file, either the old
 state or the new one. A remote store writes the graphs first (a Graph Store PUT each, or Update
 chunks its server accepts) and the manifest entry last: the manifest never vouches for a graph
-that was not fully written, and the next build writes such a file again. Derived graphs (linking and its inferences) record the fingerprint of the
-report graphs they were computed from; a build that was killed after some report writes leaves a
-derived graph whose fingerprint no longer matches, and the next build recomputes it even if no
-file changed. An unchanged file (same SHA-256, same pipeline version) is read and hashed only.
+that was not fully written, and the next build writes such a file again. Derived graphs
+(linking and its inferences) record the fingerprint of the report graphs they were computed
+from; a build that was killed after some report writes leaves a derived graph whose fingerprint
+no longer matches, and the next build recomputes it even if no file changed. An unchanged file
+(same SHA-256, same pipeline version) is read and hashed only.
 
 Each file is read once, in the parent, and the bytes hashed are the bytes sent to the worker
 that parses them. Workers run under a memory and a time limit (build_workers.py). A refusal
