@@ -12,7 +12,7 @@ $(BIN)/ofsted-kg: pyproject.toml setup.py
 	$(BIN)/pip install --quiet -e '.[serve,remote,test]'
 	touch $@
 
-.PHONY: install browser build serve test lint bench
+.PHONY: install browser virtuoso build serve test lint bench
 install: $(BIN)/ofsted-kg
 
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser build).
@@ -20,6 +20,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: sudo apt-get install chromium (browser tests will be skipped)"; fi; }
+
+# The remote-backend tests run against Debian's Virtuoso 7 (tests/real_servers.py starts it on
+# loopback with a fresh database); Oxigraph server comes from PyPI with the test extras.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  else echo "virtuoso-t missing: sudo apt-get install virtuoso-opensource (Virtuoso tests will be skipped)"; fi; }
 
 # Exit status 1 also means that some files were refused (two of the corpus always are: HTML error
 # pages), each named with its reason; the other files are built, so serving goes on.
@@ -29,7 +36,7 @@ build: install
 serve: build
 	$(BIN)/ofsted-kg serve --store $(STORE) --port $(PORT)
 
-test: install browser
+test: install browser virtuoso
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 

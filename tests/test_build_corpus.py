@@ -15,7 +15,7 @@ import pytest
 from conftest import PDF_DIR, SEEDS_DIR
 from rdflib import Graph
 
-from ofsted_kg.build import BuildStats, build
+from ofsted_kg.build import BuildStats, build, read_manifest, report_graphs
 from ofsted_kg.export import export
 from ofsted_kg.identity import name_key
 from ofsted_kg.linking import unresolved_people
@@ -193,7 +193,7 @@ def test_no_person_is_named_with_a_role_word(corpus: Corpus) -> None:
 
 
 def test_people_lists_the_near_matches_left_with_their_evidence(corpus: Corpus) -> None:
-    left = unresolved_people(corpus.store, U)
+    left = unresolved_people(corpus.store, U, report_graphs(read_manifest(corpus.store, U)))
     persons = {
         r["name"]: r["person"]
         for r in corpus.rows("SELECT ?name ?person WHERE { ?person schema:name ?name }")

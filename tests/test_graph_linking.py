@@ -53,7 +53,8 @@ def store_of(tmp_path: Path, reports: list[Report]) -> EmbeddedStore:
 
 
 def linked(tmp_path: Path, reports: list[Report]):
-    return link(store_of(tmp_path, reports), U)
+    graphs = [str(U.report_graph(report.sha256)) for report in reports]
+    return link(store_of(tmp_path, reports), U, graphs)
 
 
 def persons(graph) -> dict[str, set[str]]:

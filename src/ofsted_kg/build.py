@@ -3,10 +3,13 @@
 Per file (in a pool of worker processes): read, extract, emit its graph, infer, validate. The
 parent writes each result in ONE SPARQL update that replaces the report's graph, its inferred
 graph and its manifest entry together, so the store always holds, for every file, either the old
-state or the new one. Derived graphs (linking and its inferences) record the fingerprint of the
-report graphs they were computed from; a build that was killed after some report writes leaves a
-derived graph whose fingerprint no longer matches, and the next build recomputes it even if no
-file changed. An unchanged file (same SHA-256, same pipeline version) is read and hashed only.
+state or the new one. A remote store writes the graphs first (a Graph Store PUT each, or Update
+chunks its server accepts) and the manifest entry last: the manifest never vouches for a graph
+that was not fully written, and the next build writes such a file again. Derived graphs
+(linking and its inferences) record the fingerprint of the report graphs they were computed
+from; a build that was killed after some report writes leaves a derived graph whose fingerprint
+no longer matches, and the next build recomputes it even if no file changed. An unchanged file
+(same SHA-256, same pipeline version) is read and hashed only.
 
 Each file is read once, in the parent, and the bytes hashed are the bytes sent to the worker
 that parses them. Workers run under a memory and a time limit (build_workers.py). A refusal
@@ -56,7 +59,8 @@ from .sources import (
     read_document,
     read_source,
 )
-from .store import Store
+from .store import Store, StoreError
+from .store.base import NO_UNION_DEFAULT_GRAPH
 from .uris import Uris
 from .validation import validate_graph
 from .versions import pipeline_version
@@ -202,7 +206,7 @@ def read_manifest(store: Store, uris: Uris) -> dict[str, ManifestEntry]:
             OPTIONAL {{ ?entry <http://www.w3.org/ns/prov#atLocation> ?location
                         FILTER(isIRI(?location)) }} }} }}"""
     entries = {}
-    for row in _select(store, query):
+    for row in store.select(query):
         entries[row["key"]] = ManifestEntry(
             row["key"],
             row.get("sha"),
@@ -217,13 +221,43 @@ def read_manifest(store: Store, uris: Uris) -> dict[str, ManifestEntry]:
 def read_fingerprints(store: Store, uris: Uris) -> dict[str, str]:
     query = f"""SELECT ?graph ?fingerprint WHERE {{ GRAPH <{uris.graph("manifest")}> {{
         ?graph <{uris.term("inputFingerprint")}> ?fingerprint }} }}"""
-    return {row["graph"]: row["fingerprint"] for row in _select(store, query)}
+    return {row["graph"]: row["fingerprint"] for row in store.select(query)}
 
 
-def _select(store: Store, query: str) -> list[dict[str, str]]:
-    data, _ = store.query(query, result_format="application/sparql-results+json")
-    rows = json.loads(data)["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in rows]
+def report_graphs(manifest: dict[str, ManifestEntry]) -> list[str]:
+    """The report graphs the manifest names (a refused file has none)."""
+    return sorted({entry.graph for entry in manifest.values() if entry.graph})
+
+
+def stored_graphs(store: Store, uris: Uris) -> list[str]:
+    """The graphs the build wrote, as the manifest names them, each checked to be in the store.
+
+    Listing graphs by asking the store is not portable (`GRAPH ?g {}` answers nothing on
+    Virtuoso, and a server lists graphs of its own); the manifest knows. A graph it names that
+    the store does not return is a StoreError: a validation or export of what is left would
+    pass or write less without saying so. Inferred graphs are listed when not empty.
+    Empty when the store holds no manifest (nothing was built there).
+    """
+    required = {e.graph for e in read_manifest(store, uris).values() if e.graph}
+    required |= set(read_fingerprints(store, uris))
+    if not required:
+        return []
+    required.add(str(uris.graph("manifest")))
+    optional = {f"{graph}/inferred" for graph in required}
+    values = " ".join(f"<{graph}>" for graph in sorted(required | optional))
+    present = {
+        row["g"]
+        for row in store.select(
+            f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+    }
+    missing = sorted(required - present)
+    if missing:
+        raise StoreError(
+            f"the manifest names {len(missing)} graph(s) the store does not return, first "
+            f"<{missing[0]}>: rebuild, or check the store's settings (docs/web.md)"
+        )
+    return sorted(present)
 
 
 def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
@@ -255,12 +289,8 @@ def _drop(graph: str) -> str:
     return f"DROP SILENT GRAPH <{graph}> ; DROP SILENT GRAPH <{graph}/inferred>"
 
 
-def _insert(graphs: Iterable[tuple[str, bytes | str]]) -> str:
-    body = "\n".join(
-        f"GRAPH <{g}> {{\n{nt.decode('utf-8') if isinstance(nt, bytes) else nt}\n}}"
-        for g, nt in graphs
-        if nt
-    )
+def _insert(graphs: Iterable[tuple[str, str]]) -> str:
+    body = "\n".join(f"GRAPH <{g}> {{\n{nt}\n}}" for g, nt in graphs if nt)
     return f"INSERT DATA {{\n{body}\n}}" if body else ""
 
 
@@ -371,6 +401,11 @@ class Builder:
             self.store.update(sparql)
             self.stats.updates += 1
 
+    def replace(self, graphs: dict[str, bytes], then: str) -> None:
+        """Replace these graphs, then run `then` (the manifest's record of them) last."""
+        self.store.replace_graphs(graphs, then)
+        self.stats.updates += 1
+
     def static_graphs(self) -> None:
         """The ontology and the authorities' reference data, rewritten only when they change."""
         fingerprints = read_fingerprints(self.store, self.uris)
@@ -382,15 +417,7 @@ class Builder:
             if fingerprints.get(graph) == self.version:
                 continue
             nt = make().serialize(format="nt", encoding="utf-8")
-            self.update(
-                _join(
-                    [
-                        f"DROP SILENT GRAPH <{graph}>",
-                        _insert([(graph, nt)]),
-                        self._fingerprint_ops(graph, self.version),
-                    ]
-                )
-            )
+            self.replace({graph: nt}, self._fingerprint_ops(graph, self.version))
 
     def _fingerprint_ops(self, graph: str, fingerprint: str) -> str:
         manifest = self.uris.graph("manifest")
@@ -410,16 +437,12 @@ class Builder:
         ops = []
         if old and old.graph and old.graph != outcome.graph and old.graph not in still_used:
             ops.append(_drop(old.graph))
+        graphs = {}
         if outcome.graph:
-            ops.append(_drop(outcome.graph))
-            ops.append(
-                _insert(
-                    [
-                        (outcome.graph, outcome.ntriples),
-                        (f"{outcome.graph}/inferred", outcome.inferred),
-                    ]
-                )
-            )
+            graphs = {
+                outcome.graph: outcome.ntriples,
+                f"{outcome.graph}/inferred": outcome.inferred,
+            }
         ops.append(_delete_entry(self.uris, outcome.key))
         ops.append(
             _insert(
@@ -431,7 +454,7 @@ class Builder:
                 ]
             )
         )
-        self.update(_join(ops))
+        self.replace(graphs, _join(ops))
         manifest[outcome.key] = entry
 
     def prune(self, keep: set[str], manifest: dict[str, ManifestEntry]) -> None:
@@ -462,7 +485,7 @@ class Builder:
         graph = str(self.uris.graph("linking"))
         if read_fingerprints(self.store, self.uris).get(graph) == fingerprint:
             return
-        linking = link(self.store, self.uris, reviewed)
+        linking = link(self.store, self.uris, report_graphs(manifest), reviewed)
         inferred = infer(linking, self.uris.base)
         # Asserted triples only: inferred range types would make targets of nodes described elsewhere.
         result = validate_graph(linking, self.uris.base)
@@ -470,22 +493,12 @@ class Builder:
         self.stats.warnings += len(result.warnings)
         for finding in result.violations[:20]:
             self.log(f"linking graph: {finding.line()}")
-        self.update(
-            _join(
-                [
-                    _drop(graph),
-                    _insert(
-                        [
-                            (graph, linking.serialize(format="nt", encoding="utf-8")),
-                            (
-                                f"{graph}/inferred",
-                                inferred.serialize(format="nt", encoding="utf-8"),
-                            ),
-                        ]
-                    ),
-                    self._fingerprint_ops(graph, fingerprint),
-                ]
-            )
+        self.replace(
+            {
+                graph: linking.serialize(format="nt", encoding="utf-8"),
+                f"{graph}/inferred": inferred.serialize(format="nt", encoding="utf-8"),
+            },
+            self._fingerprint_ops(graph, fingerprint),
         )
         self.stats.triples_written += len(linking) + len(inferred)
         self.stats.linked = True
@@ -543,6 +556,8 @@ def _build(
     stats = builder.stats
     files, clashes = _distinct_keys(list_sources(list(sources)))
     stats.files = len(files) + len(clashes)
+    if not store.has_union_default_graph():
+        raise StoreError(f"{NO_UNION_DEFAULT_GRAPH}; nothing was written")
     manifest = read_manifest(store, uris)
     builder.static_graphs()
     for source, first in clashes:

@@ -149,13 +149,16 @@ def _run_query(
     store_location: str | None, name: str, params: dict[str, str], fmt: str, base: str | None
 ) -> bytes:
     from .queries import load_queries, parse_query_file, run_named
-    from .store import open_store
+    from .store import StoreError, open_store
+    from .store.base import NO_UNION_DEFAULT_GRAPH
     from .uris import Uris
 
     uris = Uris(base)
     path = Path(name)
     query = parse_query_file(path, uris) if path.suffix == ".rq" else load_queries(uris=uris)[name]
     store = open_store(store_location, read_only=True)
+    if not store.has_union_default_graph(write_probe=False):  # named queries read the union
+        raise StoreError(NO_UNION_DEFAULT_GRAPH)
     data, _ = run_named(store, query, params, fmt)
     return data
 
@@ -185,7 +188,14 @@ def _cmd_people(args: argparse.Namespace) -> int:
     if reviewed is None:
         return 2
     store = open_store(args.store, read_only=True)
-    rows = [near.row() for near in unresolved_people(store, Uris(args.base), reviewed)]
+    uris = Uris(args.base)
+    # The report graphs the store holds (not the manifest's: a store loaded by other means has
+    # none); each is named to the linking queries, which never read the default graph.
+    prefix = str(uris.report_graph(""))
+    reports = [
+        g for g in store.named_graphs() if g.startswith(prefix) and "/" not in g[len(prefix) :]
+    ]
+    rows = [near.row() for near in unresolved_people(store, uris, reports, reviewed)]
     if args.format == "csv":
         sys.stdout.write(rows_to_csv(NEAR_MATCH_COLUMNS, rows))
     else:  # the decision and reason columns are for the reviewer to fill in the CSV

@@ -13,8 +13,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from .build import stored_graphs
 from .ontology import PREFIXES
 from .store import Store
+from .store.base import ntriples_as_nquads
 from .uris import Uris
 
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -37,7 +39,13 @@ def project_prefixes(uris: Uris) -> dict[str, str]:
 def export(store: Store, fmt: str, out: BinaryIO, uris: Uris | None = None) -> int:
     """Write the store to `out` in `fmt`; returns the number of quads (or union triples) written."""
     uris = uris or Uris()
-    nquads = store.dump("application/n-quads")
+    graphs = stored_graphs(store, uris)
+    if graphs:  # the graphs the manifest names, on every server
+        nquads = b"".join(
+            ntriples_as_nquads(store.graph_ntriples(graph), graph) for graph in graphs
+        )
+    else:  # not built by ofsted-kg: whatever the store holds
+        nquads = store.dump("application/n-quads")
     quads = list(ox.parse(input=io.BytesIO(nquads), format=ox.RdfFormat.N_QUADS))
     if fmt in QUAD_FORMATS:
         items: list[ox.Quad] | list[ox.Triple] = quads

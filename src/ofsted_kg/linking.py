@@ -24,7 +24,6 @@ owl:sameAs is never produced: persons are minted here, so mentions point at one 
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -43,7 +42,7 @@ from .identity import (
     name_key,
 )
 from .ontology import ORG, SCHEMA, bind_prefixes
-from .store import Store
+from .store import Store, StoreError
 from .uris import Uris, slug
 
 
@@ -70,22 +69,30 @@ class Mention:
         return "analysis" if re.search(r"analy|quality|data", role) else "inspection"
 
 
-def _rows(store: Store, query: str) -> list[dict[str, str]]:
-    data, _ = store.query(query, result_format="application/sparql-results+json")
-    return [
-        {k: v["value"] for k, v in row.items()} for row in json.loads(data)["results"]["bindings"]
-    ]
-
-
 def _prefixes(uris: Uris) -> str:
     return f"PREFIX ofsted: <{uris.DEF}>\nPREFIX prov: <{PROV}>\nPREFIX schema: <{SCHEMA}>\n"
 
 
 class Linker:
-    def __init__(self, store: Store, uris: Uris, reviewed: ReviewedDecisions | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        uris: Uris,
+        reports: list[str],
+        reviewed: ReviewedDecisions | None = None,
+    ) -> None:
         self.store = store
         self.uris = uris
+        self.reports = reports
         self.reviewed = reviewed or ReviewedDecisions()
+        # Every query names its graphs: the report graphs with their inferences, and the
+        # ontology and reference data; never the store's default graph, which not every server
+        # makes the union of its graphs, nor the linking graph being replaced.
+        self.dataset = [
+            *(g for report in reports for g in (report, f"{report}/inferred")),
+            str(uris.graph("ontology")),
+            str(uris.graph("reference")),
+        ]
         self.T = uris.term
         self.graph = bind_prefixes(Graph(), uris)
 
@@ -111,7 +118,7 @@ class Linker:
                     r.get("authority"),
                     r.get("post"),
                 )
-                for r in _rows(self.store, query)
+                for r in self.store.select(query, default_graphs=self.dataset)
             ),
             key=lambda m: m.node,
         )
@@ -122,7 +129,8 @@ class Linker:
             + """SELECT DISTINCT ?inspection ?start WHERE {
             ?inspection a ofsted:Inspection ; schema:startDate ?start }"""
         )
-        return {r["inspection"]: r["start"][:4] for r in _rows(self.store, query)}
+        rows = self.store.select(query, default_graphs=self.dataset)
+        return {r["inspection"]: r["start"][:4] for r in rows}
 
     def mention_documents(self) -> dict[str, frozenset[str]]:
         query = (
@@ -131,7 +139,7 @@ class Linker:
             ?inspection prov:qualifiedAssociation ?mention . ?mention prov:wasDerivedFrom ?source }"""
         )
         documents: dict[str, set[str]] = defaultdict(set)
-        for r in _rows(self.store, query):
+        for r in self.store.select(query, default_graphs=self.dataset):
             documents[r["mention"]].add(r["source"])
         return {mention: frozenset(sources) for mention, sources in documents.items()}
 
@@ -139,6 +147,11 @@ class Linker:
         """The identity resolution of every scope (Ofsted's inspectors; each authority's
         officials), each with the mentions of its name groups."""
         mentions = self.mentions()
+        if not mentions:  # every report names its inspectors: the store answered nothing
+            raise StoreError(
+                f"the store returned no person mentions from {len(self.reports)} report "
+                "graph(s): the linking graph was not written"
+            )
         years = self.inspection_years()
         documents = self.mention_documents()
         scopes: dict[str, list[Mention]] = defaultdict(list)
@@ -186,7 +199,8 @@ class Linker:
             OPTIONAL {{ ?source <{DCTERMS.issued}> ?issued }}
             FILTER (BOUND(?dated) || BOUND(?issued)) }}"""
         )
-        return {r["inspection"]: r["date"] for r in _rows(self.store, query)}
+        rows = self.store.select(query, default_graphs=self.dataset)
+        return {r["inspection"]: r["date"] for r in rows}
 
     def link_people(self) -> None:
         written = self.report_dates()
@@ -274,7 +288,9 @@ class Linker:
             GRAPH ?graph { ?node ofsted:textAsPrinted ?printed } } GROUP BY ?node ?printed"""
         )
         readings: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for r in _rows(self.store, query):
+        # GRAPH ?graph ranges over the named graphs of the query's dataset: the report graphs,
+        # named as such (a dataset of default graphs only has no named graphs on a server).
+        for r in self.store.select(query, named_graphs=self.reports):
             readings[r["node"]].append((-int(r["documents"]), r["printed"]))
         for node, texts in readings.items():
             self.add(URIRef(node), self.T("text"), Literal(min(texts)[1]))
@@ -286,7 +302,7 @@ class Linker:
             ?inspection ofsted:inspectedAuthority ?authority ; ofsted:authorityAsPrinted ?printed .
             OPTIONAL { ?authority <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } }"""
         )
-        for row in _rows(self.store, query):
+        for row in self.store.select(query, default_graphs=self.dataset):
             if row["printed"] != row.get("label"):
                 self.add(
                     URIRef(row["authority"]), SKOS.altLabel, Literal(row["printed"], lang="en")
@@ -301,7 +317,7 @@ class Linker:
             OPTIONAL { ?inspection schema:endDate ?end } }"""
         )
         by_authority: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for r in _rows(self.store, query):
+        for r in self.store.select(query, default_graphs=self.dataset):
             by_authority[r["authority"]].append(
                 (r["start"], r.get("end") or r["start"], r["inspection"])
             )
@@ -317,7 +333,7 @@ class Linker:
                         ofsted:inspectedAuthority ?authority .
             ?statement ofsted:statedDate ?when }"""
         )
-        for r in _rows(self.store, query):
+        for r in self.store.select(query, default_graphs=self.dataset):
             when = r["when"]  # YYYY-MM or YYYY: compare dates at the stated precision
             candidates = {
                 other
@@ -335,7 +351,7 @@ class Linker:
             OPTIONAL { ?statement ofsted:citedSection ?section } }"""
         )
         kind = self.T("LegalProvision")
-        for r in _rows(self.store, query):
+        for r in self.store.select(query, default_graphs=self.dataset):
             provision, title, section = URIRef(r["provision"]), r["title"], r.get("section")
             instrument = self.uris.legislation(title)
             self.add(instrument, RDF.type, kind)
@@ -348,10 +364,14 @@ class Linker:
                 self.add(provision, DCTERMS.isPartOf, instrument)
 
 
-def link(store: Store, uris: Uris, reviewed: ReviewedDecisions | None = None) -> Graph:
-    """The linking graph over every report graph in `store`, with the reviewed identity
+def link(
+    store: Store, uris: Uris, reports: list[str], reviewed: ReviewedDecisions | None = None
+) -> Graph:
+    """The linking graph over the report graphs `reports` in `store`, with the reviewed identity
     decisions overriding the rules."""
-    linker = Linker(store, uris, reviewed)
+    linker = Linker(store, uris, reports, reviewed)
+    if not reports:
+        return linker.graph
     linker.link_people()
     linker.link_texts()
     linker.link_authority_names()
@@ -361,8 +381,9 @@ def link(store: Store, uris: Uris, reviewed: ReviewedDecisions | None = None) ->
 
 
 def unresolved_people(
-    store: Store, uris: Uris, reviewed: ReviewedDecisions | None = None
+    store: Store, uris: Uris, reports: list[str], reviewed: ReviewedDecisions | None = None
 ) -> list[NearMatch]:
-    """Near-matches of names that neither the rules nor the reviewed decisions settled."""
-    resolved = Linker(store, uris, reviewed).resolve_people()
+    """Near-matches of names in the report graphs `reports` that neither the rules nor the
+    reviewed decisions settled."""
+    resolved = Linker(store, uris, reports, reviewed).resolve_people()
     return [near for resolver, _ in resolved for near in resolver.near_matches]

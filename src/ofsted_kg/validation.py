@@ -25,7 +25,7 @@ from rdflib.term import Node
 
 from .ontology import parse_turtle, vocabulary_graph
 from .resources import shape_files
-from .store import Store
+from .store import Store, StoreError
 from .uris import Uris
 
 
@@ -232,10 +232,15 @@ def validate_store(store: Store, base: str | None = None) -> ValidationReport:
     and that is two sourced claims, not a broken graph. The reference data and the linking graph
     are validated once each.
     """
+    from .build import stored_graphs  # the build's manifest; build.py imports this module
+
     uris = Uris(base)
+    graphs = stored_graphs(store, uris)
+    if not graphs:
+        raise StoreError("the store holds no manifest graph: nothing was built there")
     reference = _graph(store, str(uris.graph("reference")))
     findings: list[Finding] = list(validate_graph(reference, base).findings)
-    for name in store.named_graphs():
+    for name in graphs:
         if name.startswith(str(uris.report_graph(""))) and not name.endswith("/inferred"):
             data = _graph(store, name) + _graph(store, f"{name}/inferred")
             for authority in set(data.objects(None, uris.term("inspectedAuthority"))):
