@@ -12,7 +12,7 @@ from web_server import fixture_store, running_server
 from ofsted_kg.export import FORMATS, QUAD_FORMATS, export, parse_export
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.web import WebConfig
-from ofsted_kg.web.pages import DOWNLOADS
+from ofsted_kg.web.pages.routes import DOWNLOADS
 
 BULK_GRAPH = "http://example.org/graph/bulk"
 BULK_TRIPLES = 20_000  # about 2 MB of N-Quads: several chunks of the worker's stream

@@ -61,7 +61,8 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=config.max_body_bytes, **config.extra)
     app.extensions["ofsted_kg"] = make_services(store, config)
 
-    from . import describe, graph_store, named, pages, source_docs, sparql
+    from . import describe, graph_store, named, source_docs, sparql
+    from .pages import routes as pages
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(describe.bp)

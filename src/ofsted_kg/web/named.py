@@ -13,7 +13,7 @@ from .. import queries as named_api
 from ..uris import Uris
 from . import sparql_text
 from .formats import UnknownFormat, result_formats
-from .pages_data import uris
+from .pages.data import uris
 from .pool import QueryError
 from .services import PooledStore, services
 

@@ -22,7 +22,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from .. import vocab
 from ..sources import SourceError, document_from_bytes, read_source
 from .page_image import PageCache, PageRefused, RendererBusy, find_passage, render_page
-from .pages_data import iri, literal, select, uris
+from .pages.data import iri, literal, select, uris
 
 bp = Blueprint("source_docs", __name__)
 

@@ -16,11 +16,11 @@ from flask import abort, current_app
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from ..ontology import OA, ORG, PREFIXES, SCHEMA, ontology_graph
-from ..uris import Uris, default_base
-from .formats import SPARQL_JSON, TURTLE
-from .pool import QueryError, QueryJob
-from .services import services
+from ...ontology import OA, ORG, PREFIXES, SCHEMA, ontology_graph
+from ...uris import Uris, default_base
+from ..formats import SPARQL_JSON, TURTLE
+from ..pool import QueryError, QueryJob
+from ..services import services
 
 BASE_SETTING = "OFSTED_KG_BASE"  # Flask setting (WebConfig.extra) overriding $OFSTED_KG_BASE
 # What names a resource on a page: its label, else a person's or file's name as printed.

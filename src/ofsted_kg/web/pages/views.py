@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .. import vocab
-from ..ontology import ontology_graph
-from ..uris import ofsted_provider_page
-from .pages_data import LABEL_PATH, Node, curie, iri, labels, select, uris, values
-from .pages_paths import href
-from .source_docs import document_href, page_href
+from ... import vocab
+from ...ontology import ontology_graph
+from ...uris import ofsted_provider_page
+from ..source_docs import document_href, page_href
+from .data import LABEL_PATH, Node, curie, iri, labels, select, uris, values
+from .paths import href
 
 INCOMING_PAGE = 10  # incoming links shown per property and page
 

@@ -19,15 +19,15 @@ from functools import cache
 
 from flask import abort, request, url_for
 
-from .. import queries as named_api
-from .. import vocab
-from ..resources import QUERIES, folder
-from ..uris import Uris
-from .pages_data import Node, select, uris, values
-from .pages_paths import href
-from .pages_views import Grade, inspections_where
-from .pool import QueryError
-from .services import PooledStore, services
+from ... import queries as named_api
+from ... import vocab
+from ...resources import QUERIES, folder
+from ...uris import Uris
+from ..pool import QueryError
+from ..services import PooledStore, services
+from .data import Node, select, uris, values
+from .paths import href
+from .views import Grade, inspections_where
 
 QUERY = "current-judgements"
 NO_OVERALL = "none"  # the query's grade value for a latest inspection without an overall grade

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import vocab
+from ... import vocab
 
 # Okabe-Ito colours (distinguishable with colour-blindness) and then a few more.
 PALETTE = (

@@ -9,12 +9,12 @@ import io
 import pyoxigraph as ox
 from flask import abort
 
-from ..export import project_prefixes
-from ..store.embedded import xml_checked
-from .formats import JSONLD, NTRIPLES, RDFXML, TURTLE
-from .pages_data import iri, uris
-from .pool import QueryError, QueryJob
-from .services import services
+from ...export import project_prefixes
+from ...store.embedded import xml_checked
+from ..formats import JSONLD, NTRIPLES, RDFXML, TURTLE
+from ..pool import QueryError, QueryJob
+from ..services import services
+from .data import iri, uris
 
 RDF_TYPES = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 EXTENSION_OF = {TURTLE: "ttl", JSONLD: "jsonld", NTRIPLES: "nt", RDFXML: "rdf"}

@@ -16,16 +16,19 @@ import io
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 from rdflib.namespace import OWL
 
-from .. import export as exporter
-from ..ontology import SCHEMA
-from .formats import HTML, choose
-from .pages_charts import grade_distribution, grade_timeline
-from .pages_current import current_csv_text, current_view, neighbours_of
-from .pages_data import ask, iri, uris
-from .pages_index import authorities, grade_counts, inspectors, search
-from .pages_paths import canonical, split_extension, topic_of, uri_of
-from .pages_rdf import EXTENSION_OF, FORMAT_NAMES, RDF_TYPES, serialize
-from .pages_views import (
+from ... import export as exporter
+from ...ontology import SCHEMA
+from ..formats import HTML, choose
+from ..pool import DownloadJob, QueryError, QueryPool
+from ..services import services
+from ..source_docs import evidence_view
+from .charts import grade_distribution, grade_timeline
+from .current import current_csv_text, current_view, neighbours_of
+from .data import ask, iri, uris
+from .index import authorities, grade_counts, inspectors, search
+from .paths import canonical, split_extension, topic_of, uri_of
+from .rdf import EXTENSION_OF, FORMAT_NAMES, RDF_TYPES, serialize
+from .views import (
     authority_view,
     facts,
     incoming,
@@ -36,9 +39,6 @@ from .pages_views import (
     person_view,
     quotes,
 )
-from .pool import DownloadJob, QueryError, QueryPool
-from .services import services
-from .source_docs import evidence_view
 
 bp = Blueprint("pages", __name__)
 

@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote
 
 from flask import request
 
-from .pages_data import uris
+from .data import uris
 
 # Extensions a /doc/ or /def/ path may end with, and the media type each asks for.
 EXTENSIONS = {

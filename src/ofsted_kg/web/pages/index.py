@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .pages_data import literal, select, uris
-from .pages_paths import href
-from .pages_views import local
+from .data import literal, select, uris
+from .paths import href
+from .views import local
 
 MAX_QUERY = 100  # characters of a search
 SEARCH_LIMIT = 50
