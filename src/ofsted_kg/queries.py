@@ -35,7 +35,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .ontology import rebase
-from .resources import files_in, query_files
+from .resources import QUERIES, files_in, folder, query_files
 from .store import Store
 from .uris import Uris
 
@@ -131,6 +131,16 @@ def load_queries(
     rebased to `uris`' base when given."""
     found = query_files() if directory is None else files_in(directory, ".rq")
     return {Path(p.name).stem: parse_query_file(p, uris) for p in found}
+
+
+PAGE_QUERIES = "pages"  # queries/pages/: the queries the site's own pages run
+
+
+def page_query(name: str, uris: Uris | None = None) -> NamedQuery:
+    """`queries/pages/NAME.rq`, one of the queries behind the site's pages. They follow the
+    named queries' header conventions, so they can be read, tested and run from the CLI
+    (`ofsted-kg query queries/pages/NAME.rq`); they are not listed among the named queries."""
+    return parse_query_file(folder(QUERIES) / PAGE_QUERIES / f"{name}.rq", uris)
 
 
 def convert(parameter: Parameter, raw: str) -> Node:
