@@ -28,15 +28,13 @@ from rdflib import Graph
 
 from ofsted_kg.build import extract_file
 from ofsted_kg.extract import iter_report_files
-from ofsted_kg.ontology import parse_turtle
-from ofsted_kg.resources import shape_files
-from ofsted_kg.uris import Uris
 from ofsted_kg.validation import (
     Finding,
     _add_mentioned_concepts,
     _finding_order,
     _findings,
     validate_graph,
+    written_shapes,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -61,13 +59,6 @@ ex:document a ex:Document .
 
 Findings = list[Finding]
 Engine = Callable[[Graph], Findings]
-
-
-def written_shapes(uris: Uris) -> Graph:
-    shapes = Graph()
-    for file in shape_files():
-        parse_turtle(file, uris, shapes)
-    return shapes
 
 
 def corpus_graphs(corpus: Path) -> list[tuple[str, Graph]]:
@@ -168,10 +159,9 @@ def main() -> int:
     parser.add_argument("--corpus", default="../shared/corpus")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    uris = Uris(None)
     graphs = corpus_graphs(Path(args.corpus))
     mutation = [("seven-fault mutation graph", seven_fault_graph())]
-    shapes = written_shapes(uris)
+    shapes = written_shapes()
     validate_graph(Graph())  # pySHACL's shapes prepared: set-up, as in the build's parent
     engines = {
         "pySHACL (build)": pyshacl_engine(),

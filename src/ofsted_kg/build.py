@@ -62,7 +62,7 @@ from .sources import (
 from .store import Store, StoreError
 from .store.base import NO_UNION_DEFAULT_GRAPH
 from .uris import Uris
-from .validation import validate_graph
+from .validation import Engine, validate_graph
 from .versions import pipeline_version
 
 Extractor = Callable[[Document], tuple[Report, QuoteContext | None]]
@@ -166,7 +166,7 @@ def _emit(
     authority = inspection_key(report).authority
     if authority:
         checked.addN((*triple, checked) for triple in authority_triples(authority, uris))
-    result = validate_graph(checked, base, may_modify=True)
+    result = validate_graph(checked, base, may_modify=True, engine=Engine.TURBO)
     outcome.violations = [f.line() for f in result.violations]
     outcome.warnings = [f.line() for f in result.warnings]
     if outcome.violations:
@@ -636,10 +636,12 @@ def _changed_since_read(task: FileTask) -> bool:
 
 def _prepare_for_workers(base: str) -> None:
     """Compute once, before the first worker is forked, what every report needs: the ontology's
-    OWL-RL closure (owlrl: about 0.6 s) and pyshacl's view of the shapes.
+    OWL-RL closure (owlrl: about 0.6 s), pyshacl's view of the shapes and pyshacl-turbo's
+    compiled shapes.
 
     Workers (forked from this process, build_workers.py) inherit them instead of each computing
     them again, most of a second per worker (measured), a replaced worker too.
     """
     tbox_rules(base)
     validate_graph(Graph(), base)
+    validate_graph(Graph(), base, engine=Engine.TURBO)

@@ -1,17 +1,25 @@
-"""SHACL validation with pyshacl over `shapes/` (must.ttl: violations; should.ttl: warnings).
+"""SHACL validation over `shapes/` (must.ttl: violations; should.ttl: warnings).
 
 Shapes check concepts against their schemes, so the descriptions of the SKOS concepts a graph
 mentions are added to the data graph being validated. Validating one report graph costs tens of
 milliseconds, so the build validates each report as it is built and the linking graph after
 linking.
+
+Two engines, one set of findings. pySHACL is the reference: `ofsted-kg validate`, the linking
+graph and the tests use it. The build validates each report graph with pyshacl-turbo, a Rust
+engine with pySHACL's API, because it finds exactly what pySHACL finds on every report graph of
+the corpus and on the seven-fault mutation graph, in about a third of the time (BENCHMARKS.md,
+"SHACL engines"); tests/test_validation_engines.py holds it to pySHACL's findings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache, lru_cache
 from typing import Any
 
+import pyshacl_turbo
 from pyshacl import Validator
 from pyshacl import shape as pyshacl_shape
 from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
@@ -83,13 +91,27 @@ pyshacl_shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
 
 
 @cache
-def shapes_graph(base: str | None = None) -> Graph:
+class Engine(Enum):
+    """The SHACL engine that validates a graph (see the module docstring)."""
+
+    PYSHACL = "pySHACL"  # the reference
+    TURBO = "pyshacl-turbo"  # the build's, for report graphs
+
+
+def written_shapes(base: str | None = None) -> Graph:
+    """The shapes as the files write them, rebased to `base`."""
     uris = Uris(base)
     # A store without context bookkeeping: pyshacl looks up the shapes' parameters for every
     # focus node, and rdflib's default store spent a tenth of validation tracking contexts.
     g = Graph(store="SimpleMemory")
     for file in shape_files():
         parse_turtle(file, uris, g)
+    return g
+
+
+def shapes_graph(base: str | None = None) -> Graph:
+    """The shapes as pySHACL is given them: rearranged for its speed, the same findings."""
+    g = written_shapes(base)
     _target_property_shapes(g)
     return g
 
@@ -177,8 +199,18 @@ class _PreparedQueryGraph(RdfLibDataGraph):
         return super().query(query_object, *args, **kwargs)
 
 
+@cache
+def _compiled_shapes(base: str | None) -> pyshacl_turbo.CompiledShapes:
+    """pyshacl-turbo's compiled shapes (the shapes as written), once per process."""
+    return pyshacl_turbo.compile_shapes(written_shapes(base))
+
+
 def validate_graph(
-    data: Graph, base: str | None = None, *, may_modify: bool = False
+    data: Graph,
+    base: str | None = None,
+    *,
+    may_modify: bool = False,
+    engine: Engine = Engine.PYSHACL,
 ) -> ValidationReport:
     """Validate `data` (plus the vocabulary) against all shapes.
 
@@ -192,6 +224,14 @@ def validate_graph(
         combined = Graph()
         combined += data
     _add_mentioned_concepts(combined, base)
+    if engine is Engine.TURBO:
+        _, results, _ = _compiled_shapes(base).validate(combined, allow_warnings=True)
+    else:
+        results = _pyshacl_results(combined, base)
+    return ValidationReport(tuple(sorted(_findings(results), key=_finding_order)))
+
+
+def _pyshacl_results(combined: Graph, base: str | None) -> Graph:
     validator = Validator(
         _PreparedQueryGraph(store=combined.store, impl=combined),
         shacl_graph=shapes_graph(base),
@@ -200,7 +240,7 @@ def validate_graph(
     )
     validator.shacl_graph = _shapes(base)  # instead of the view it just made, to harvest anew
     _, results, _ = validator.run()
-    return ValidationReport(tuple(sorted(_findings(results), key=_finding_order)))
+    return results
 
 
 def _finding_order(finding: Finding) -> tuple[str, str, str, str]:
