@@ -93,8 +93,12 @@ class Uris:
     def authority(self, urn: str) -> URIRef:
         return self._id("local-authority", urn)
 
+    def organisation(self, key: str) -> URIRef:
+        """An inspectorate, by key (a report family's `inspectorates`)."""
+        return self._id("organisation", key)
+
     def ofsted(self) -> URIRef:
-        return self._id("organisation", "ofsted")
+        return self.organisation("ofsted")
 
     def safeguarding_board(self, urn: str) -> URIRef:
         return self._id("local-authority", urn, "safeguarding-board")
