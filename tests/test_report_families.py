@@ -13,7 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from ofsted_kg import families
+from ofsted_kg import families, vocab
 from ofsted_kg.build import build
 from ofsted_kg.clean import CleanText
 from ofsted_kg.extract import extract
@@ -26,7 +26,15 @@ from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import validate_graph, validate_store
 from ofsted_kg.versions import pipeline_version
-from ofsted_kg.vocab import Area, Grade, InspectorRole, PipelineStatus, ReportKind, parse_grade
+from ofsted_kg.vocab import (
+    Area,
+    Grade,
+    InspectorRole,
+    OfficialRole,
+    PipelineStatus,
+    ReportKind,
+    parse_grade,
+)
 
 U = Uris()
 
@@ -241,3 +249,15 @@ def test_invalid_is_a_build_status_not_a_report_kind(tmp_path: Path) -> None:
     )
     assert [row["status"] for row in rows] == [str(U.build_status(PipelineStatus.INVALID))]
     assert "not an Ofsted report" in rows[0]["refusal"]
+
+
+def test_every_typed_key_has_its_label_and_no_label_lacks_a_key() -> None:
+    for keys, labels in (
+        (Grade, vocab.GRADES),
+        (Grade, vocab.GRADE_RANK),
+        (Area, vocab.AREAS),
+        (InspectorRole, vocab.INSPECTOR_ROLES),
+        (OfficialRole, vocab.OFFICIAL_ROLES),
+    ):
+        assert list(labels) == list(keys), keys.__name__
+    assert {str(f.kind) for f in families.registered()} >= set(ReportKind)
