@@ -18,7 +18,8 @@ from test_serve_cli import free_port, wait_for
 
 import ofsted_kg
 from ofsted_kg import resources
-from ofsted_kg.versions import EXTRACTOR_VERSIONS, pipeline_version
+from ofsted_kg.versions import extractor_versions, pipeline_version
+from ofsted_kg.vocab import ReportKind
 
 OPTIONAL_MODULES = ("flask", "waitress", "SPARQLWrapper")
 # What the wheel is not built from (working state, not sources).
@@ -43,13 +44,13 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None, timeou
 
 
 def test_pipeline_version_is_package_families_and_resources() -> None:
-    families = [f"{name}:{version}" for name, version in sorted(EXTRACTOR_VERSIONS.items())]
+    families = [f"{kind}:{version}" for kind, version in sorted(extractor_versions().items())]
     assert pipeline_version().split() == [
         ofsted_kg.__version__,
         *families,
         f"resources:{resources.fingerprint()}",
     ]
-    assert set(EXTRACTOR_VERSIONS) == {"ilacs", "lac2013", "letters", "sif"}
+    assert set(extractor_versions()) == set(ReportKind)
 
 
 def test_every_resource_is_a_file_of_the_repository_folders() -> None:

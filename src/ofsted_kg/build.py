@@ -64,6 +64,7 @@ from .store.base import NO_UNION_DEFAULT_GRAPH
 from .uris import Uris
 from .validation import Engine, validate_graph
 from .versions import pipeline_version
+from .vocab import PipelineStatus
 
 Extractor = Callable[[Document], tuple[Report, QuoteContext | None]]
 Log = Callable[[str], None]
@@ -110,6 +111,7 @@ class Outcome:
     inferred: bytes = b""
     triples: int = 0
     refusal: str | None = None
+    status: PipelineStatus | None = None  # of a file refused as no report of any kind
     violations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -137,8 +139,9 @@ def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
     try:
         name = printable_name(task.source.path.name)
         report, context = extractor(document_from_bytes(name, task.data, outcome.path))
-        if report.kind == "invalid":
+        if report.kind == PipelineStatus.INVALID:
             outcome.refusal = report.error or "not an inspection report"
+            outcome.status = PipelineStatus.INVALID
         else:
             _emit(outcome, report, context, Uris(base), base)
     except SourceError as exc:
@@ -192,6 +195,7 @@ class ManifestEntry:
     version: str
     refusal: str | None
     location: str | None = None  # the file: IRI it was read from (Outcome.location)
+    status: PipelineStatus | None = None  # Outcome.status; written, not read back
 
 
 def read_manifest(store: Store, uris: Uris) -> dict[str, ManifestEntry]:
@@ -276,6 +280,8 @@ def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
         lines.append(f"  {T('builtGraph').n3()} {URIRef(entry.graph).n3()} ;")
     if entry.refusal:
         lines.append(f"  {T('refusal').n3()} {Literal(entry.refusal).n3()} ;")
+    if entry.status:
+        lines.append(f"  {T('buildStatus').n3()} {uris.build_status(entry.status).n3()} ;")
     lines.append(f"  {T('pipelineVersion').n3()} {Literal(entry.version).n3()} .")
     return "\n".join(lines)
 
@@ -394,6 +400,7 @@ class Builder:
             self.version,
             outcome.refusal,
             outcome.location,
+            outcome.status,
         )
 
     def update(self, sparql: str) -> None:

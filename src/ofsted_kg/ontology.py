@@ -16,7 +16,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from . import vocab
+from . import families, vocab
 from .resources import ontology_file
 from .uris import DEFAULT_BASE, SCHEMES, Uris
 
@@ -70,8 +70,16 @@ def rebase(text: str, uris: Uris) -> str:
     return text if uris.base == DEFAULT_BASE else text.replace(DEFAULT_BASE, uris.base)
 
 
+def scheme_concepts(name: str) -> dict[str, str]:
+    """The concepts (key -> label) of a scheme named in uris.SCHEMES: the report kinds are the
+    report families' (families.py), every other scheme is a vocab.py dictionary."""
+    return families.kind_labels() if name == "REPORT_KINDS" else getattr(vocab, name)
+
+
 def vocabulary_graph(uris: Uris) -> Graph:
-    """The SKOS concept schemes of every vocab.py dictionary named in uris.SCHEMES."""
+    """The SKOS concept schemes named in uris.SCHEMES, with what the report families say of
+    their kinds: whether graded (`ofsted:graded`, which the shapes read) and the areas each
+    graded framework is expected to judge."""
     g = bind_prefixes(Graph(), uris)
     defined_by = ontology_term(uris)
     for name, segment in SCHEMES.items():
@@ -82,7 +90,7 @@ def vocabulary_graph(uris: Uris) -> Graph:
         # the concepts' keys as FORMAT.md writes them.
         g.add((scheme, SKOS.notation, Literal(segment)))
         g.add((scheme, RDFS.isDefinedBy, defined_by))
-        for key, label in getattr(vocab, name).items():
+        for key, label in scheme_concepts(name).items():
             concept = uris.concept(name, key)
             g.add((concept, RDF.type, SKOS.Concept))
             g.add((concept, RDFS.isDefinedBy, defined_by))
@@ -105,15 +113,11 @@ def vocabulary_graph(uris: Uris) -> Graph:
                 Literal(rank, datatype=XSD.integer),
             )
         )
-    for kind, areas in vocab.FRAMEWORK_AREAS.items():
-        for area in areas:
-            g.add(
-                (
-                    uris.concept("REPORT_KINDS", kind),
-                    uris.term("frameworkArea"),
-                    uris.concept("AREAS", area),
-                )
-            )
+    for family in families.registered():
+        kind = uris.concept("REPORT_KINDS", family.kind)
+        g.add((kind, uris.term("graded"), Literal(family.graded)))
+        for area in family.expected_areas:
+            g.add((kind, uris.term("frameworkArea"), uris.concept("AREAS", area)))
     return g
 
 
@@ -236,7 +240,8 @@ def model_markdown() -> str:
         "node (judgement, recommendation, finding, statistic, previous-inspection statement, person "
         "mention) also carries `prov:wasDerivedFrom` its source and `ofsted:evidence` a quote.\n\n"
         f"{MODEL_DIAGRAM}\n\n## Classes and properties\n\n{model_tables('ofsted.ttl')}\n"
-        "## Concept schemes\n\nGenerated from `src/ofsted_kg/vocab.py` into `ontology/vocab.ttl`: "
+        "## Concept schemes\n\nGenerated from `src/ofsted_kg/vocab.py` and the report families "
+        "(`src/ofsted_kg/families.py`) into `ontology/vocab.ttl`: "
         + ", ".join(
             f"`ofsted:scheme/{seg}` ({SCHEME_LABELS[name].lower()})"
             for name, seg in SCHEMES.items()

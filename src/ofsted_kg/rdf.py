@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab
 from .authorities import Authority, authorities, by_dfe_code, resolve
+from .families import family
 from .ontology import OA, ORG, SCHEMA, bind_prefixes
 from .records import Evidence, Report
 from .uris import Uris, slug, statistical_geography
@@ -155,9 +156,11 @@ class ReportGraphBuilder:
         self.add(i, RDF.type, T("Inspection"))
         self.add(i, T("reportKind"), uris.concept("REPORT_KINDS", r.kind))
         self.add(i, T("reportedIn"), self.source)
-        self.add(i, PROV.wasAssociatedWith, uris.ofsted())
+        kind = family(r.kind)
+        for inspectorate in kind.inspectorates:
+            self.add(i, PROV.wasAssociatedWith, uris.organisation(inspectorate))
         where = r.local_authority.value if r.local_authority else "unknown authority"
-        label = f"{vocab.REPORT_KINDS[r.kind]}: {where}, {self.key.start}"
+        label = f"{kind.label}: {where}, {self.key.start}"
         self.add(i, RDFS.label, Literal(label, lang="en"))
         authority = self.key.authority
         if authority and r.local_authority:

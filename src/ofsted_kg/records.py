@@ -7,7 +7,10 @@ the `Report`. `Report.to_json()` gives the FORMAT.md keys plus provenance and ri
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+from .vocab import Area, Grade, InspectorRole, OfficialRole
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class TextFact:
 
 @dataclass(frozen=True)
 class Judgement:
-    area: str  # a key of vocab.AREAS, or a key of its own for areas outside it
-    grade: str  # a key of vocab.GRADES
+    area: Area
+    grade: Grade
     evidence: Evidence
 
 
@@ -51,7 +54,7 @@ class PersonMention:
     """A person named in one report: an inspector (role from vocab.INSPECTOR_ROLES) or an official."""
 
     name: str
-    role: str
+    role: InspectorRole | OfficialRole
     evidence: Evidence
     organisation: str | None = None  # as printed, for officials ("Department for Education")
     role_as_printed: str | None = None  # the role's label as printed ("Lead inspector on site")
@@ -79,7 +82,7 @@ class ListItem:
 @dataclass(frozen=True)
 class PreviousInspection:
     date: str  # YYYY-MM
-    judgement: str  # grade key, including the pre-2013 "adequate"
+    judgement: Grade  # including the pre-2013 "adequate"
     evidence: Evidence
     area: str | None = None  # what was judged, where stated ("looked after children")
 
@@ -111,7 +114,7 @@ class Report:
     sha256: str
     format: str
     page_count: int
-    kind: str
+    kind: StrEnum  # its family's (families.py), or vocab.PipelineStatus.INVALID
     local_authority: TextFact | None = None
     inspection_dates: list[Period] = field(default_factory=list)
     publication_date: DateFact | None = None
@@ -126,7 +129,7 @@ class Report:
     previous_inspection: list[PreviousInspection] | None = None
     statistics: list[Statistic] | None = None
     legal_basis: list[LegalBasis] = field(default_factory=list)
-    error: str | None = None  # why the file was refused (kind "invalid")
+    error: str | None = None  # why the file was refused (kind `invalid`)
     warnings: list[str] = field(default_factory=list)  # partial extraction, stated plainly
 
     def warn_missing(self, facts: dict[str, object], where: str) -> None:

@@ -25,6 +25,7 @@ always gives the same URIs. Nothing that can be linked to is a blank node.
     /doc/graph/report/{sha256}                       the named graph of one report
     /doc/graph/{name}                                linking, inferred, reference, manifest graphs
     /def/ofsted/{Term}                               the ontology; /def/ofsted/{scheme}/{key} concepts
+    /def/ofsted/build-status/{status}                a file's status in the build's manifest
 """
 
 from __future__ import annotations
@@ -93,8 +94,12 @@ class Uris:
     def authority(self, urn: str) -> URIRef:
         return self._id("local-authority", urn)
 
+    def organisation(self, key: str) -> URIRef:
+        """An inspectorate, by key (a report family's `inspectorates`)."""
+        return self._id("organisation", key)
+
     def ofsted(self) -> URIRef:
-        return self._id("organisation", "ofsted")
+        return self.organisation("ofsted")
 
     def safeguarding_board(self, urn: str) -> URIRef:
         return self._id("local-authority", urn, "safeguarding-board")
@@ -169,6 +174,10 @@ class Uris:
     def concept(self, scheme: str, key: str) -> URIRef:
         """A concept of a vocab.py dictionary: scheme is its name, e.g. concept('GRADES', 'good')."""
         return URIRef(f"{self.DEF}{SCHEMES[scheme]}/{key}")
+
+    def build_status(self, status: str) -> URIRef:
+        """A status of the build vocabulary (ontology/build.ttl): vocab.PipelineStatus."""
+        return URIRef(f"{self.DEF}build-status/{quote(status, safe='')}")
 
     def scheme(self, scheme: str) -> URIRef:
         """A concept scheme, under its own path: `ofsted:grade` is the property, not the scheme."""

@@ -31,6 +31,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from . import families
 from .ontology import parse_turtle, vocabulary_graph
 from .resources import shape_files
 from .store import Store, StoreError
@@ -147,8 +148,11 @@ def _target_property_shapes(shapes: Graph) -> None:
 
 
 @cache
-def _concept_descriptions(base: str | None) -> dict[Node, tuple[tuple[Node, Node, Node], ...]]:
-    """Every vocabulary triple, grouped by its subject (a concept or a scheme)."""
+def _concept_descriptions(
+    base: str | None, families_generation: int
+) -> dict[Node, tuple[tuple[Node, Node, Node], ...]]:
+    """Every vocabulary triple, grouped by its subject (a concept or a scheme); cached for one
+    state of the report-family registry (a family registered adds its kind's concept)."""
     grouped: dict[Node, list[tuple[Node, Node, Node]]] = {}
     for triple in vocabulary_graph(Uris(base)):
         grouped.setdefault(triple[0], []).append(triple)
@@ -163,7 +167,7 @@ def _add_mentioned_concepts(data: Graph, base: str | None) -> None:
     vocabulary (500 triples) used to be added instead, as large as a report graph, and it cost a
     sixth of validation time to copy and then to walk (measured, see BENCHMARKS.md).
     """
-    described = _concept_descriptions(base)
+    described = _concept_descriptions(base, families.generation())
     mentioned = {o for o in data.objects() if o in described}
     named = {o for c in mentioned for (_, _, o) in described[c] if o in described}
     data.addN((*triple, data) for node in mentioned | named for triple in described[node])

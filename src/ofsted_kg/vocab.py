@@ -1,92 +1,135 @@
 """The project's controlled vocabularies, in one place.
 
-Keys are the values FORMAT.md uses; labels are what people read. `ontology/ofsted.ttl` holds the
-same terms as SKOS concepts (`vocab.ttl` is checked against this module by a test), so a term is
-added here and there together.
+Keys are the values FORMAT.md uses; labels are what people read. The keys of report kinds,
+grades, judgement areas and roles are typed (`StrEnum`), so a misspelt key fails where it is
+written (`Grade.GOOD`, `Area("help_and_protection")`), not later in SHACL; a member is its key
+as a `str`, so records and their JSON read as before. `ontology/vocab.ttl` holds the same terms
+as SKOS concepts, generated from this module and the report families (families.py; a test checks
+the file), so a term is added here and the file regenerated.
 """
 
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
-# Report kinds (FORMAT.md `kind`).
-REPORT_KINDS: dict[str, str] = {
-    "sif": "Single inspection framework inspection (2013-2018)",
-    "ilacs": "Inspection of local authority children's services (2018 onwards)",
-    "focused_visit": "Focused visit",
-    "monitoring_visit": "Monitoring visit",
-    "annual_unannounced": "Unannounced inspection of contact, referral and assessment (2009-2012)",
-    "lac_2013": "Inspection of looked after children services (2013)",
-    "lscb_review": "Review of the Local Safeguarding Children Board",
-    "invalid": "Not an inspection report",
-}
+
+class ReportKind(StrEnum):
+    """The report kinds of this package's families (FORMAT.md `kind`); each kind's label, title
+    phrases, extractor and grading are its family's (families.py)."""
+
+    SIF = "sif"
+    ILACS = "ilacs"
+    FOCUSED_VISIT = "focused_visit"
+    MONITORING_VISIT = "monitoring_visit"
+    ANNUAL_UNANNOUNCED = "annual_unannounced"
+    LAC_2013 = "lac_2013"
+    LSCB_REVIEW = "lscb_review"
+
+
+class PipelineStatus(StrEnum):
+    """What the pipeline says of a file that is not a report of any kind (FORMAT.md writes it in
+    `kind`); a build status of the build vocabulary (ontology/build.ttl), not a report kind."""
+
+    INVALID = "invalid"
+
+
+class Grade(StrEnum):
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    ADEQUATE = "adequate"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
+
+
+class Area(StrEnum):
+    OVERALL_EFFECTIVENESS = "overall_effectiveness"
+    IMPACT_OF_LEADERS = "impact_of_leaders"
+    HELP_AND_PROTECTION = "help_and_protection"
+    CHILDREN_IN_CARE = "children_in_care"
+    CARE_LEAVERS = "care_leavers"
+    CHILDREN_IN_CARE_AND_CARE_LEAVERS = "children_in_care_and_care_leavers"
+    LOOKED_AFTER_AND_PERMANENCE = "looked_after_and_permanence"
+    ADOPTION = "adoption"
+    LEADERSHIP_MANAGEMENT_GOVERNANCE = "leadership_management_governance"
+    LSCB = "lscb"
+    CAPACITY_TO_IMPROVE = "capacity_to_improve"
+
+
+class InspectorRole(StrEnum):
+    LEAD_INSPECTOR = "lead_inspector"
+    DEPUTY_LEAD_INSPECTOR = "deputy_lead_inspector"
+    TEAM_INSPECTOR = "team_inspector"
+    SHADOW_INSPECTOR = "shadow_inspector"
+    SUPERNUMERARY_INSPECTOR = "supernumerary_inspector"
+    SENIOR_DATA_ANALYST = "senior_data_analyst"
+    SHADOW_SENIOR_DATA_ANALYST = "shadow_senior_data_analyst"
+    SENIOR_ANALYTICAL_OFFICER = "senior_analytical_officer"
+    QUALITY_ASSURANCE_MANAGER = "quality_assurance_manager"
+    INSPECTOR = "inspector"
+
+
+class OfficialRole(StrEnum):
+    DIRECTOR_OF_CHILDRENS_SERVICES = "director_of_childrens_services"
+    CHIEF_EXECUTIVE = "chief_executive"
+    LSCB_CHAIR = "lscb_chair"
+    LEAD_MEMBER = "lead_member"
+    OTHER = "other"
+
 
 # Grades, best first. `adequate` belongs to the pre-2013 four-point scale.
-GRADES: dict[str, str] = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "adequate": "Adequate",
-    "requires_improvement": "Requires improvement to be good",
-    "inadequate": "Inadequate",
+GRADES: dict[Grade, str] = {
+    Grade.OUTSTANDING: "Outstanding",
+    Grade.GOOD: "Good",
+    Grade.ADEQUATE: "Adequate",
+    Grade.REQUIRES_IMPROVEMENT: "Requires improvement to be good",
+    Grade.INADEQUATE: "Inadequate",
 }
 # Order used by the SKOS scheme and by charts: higher is better.
-GRADE_RANK: dict[str, int] = {
-    "outstanding": 4,
-    "good": 3,
-    "adequate": 2,
-    "requires_improvement": 2,
-    "inadequate": 1,
+GRADE_RANK: dict[Grade, int] = {
+    Grade.OUTSTANDING: 4,
+    Grade.GOOD: 3,
+    Grade.ADEQUATE: 2,
+    Grade.REQUIRES_IMPROVEMENT: 2,
+    Grade.INADEQUATE: 1,
 }
 
 # Judgement areas (FORMAT.md `judgements` keys).
-AREAS: dict[str, str] = {
-    "overall_effectiveness": "Overall effectiveness",
-    "impact_of_leaders": "The impact of leaders on social work practice with children and families",
-    "help_and_protection": "The experiences and progress of children who need help and protection",
-    "children_in_care": "The experiences and progress of children in care",
-    "care_leavers": "The experiences and progress of care leavers",
-    "children_in_care_and_care_leavers": (
+AREAS: dict[Area, str] = {
+    Area.OVERALL_EFFECTIVENESS: "Overall effectiveness",
+    Area.IMPACT_OF_LEADERS: "The impact of leaders on social work practice with children and families",
+    Area.HELP_AND_PROTECTION: "The experiences and progress of children who need help and protection",
+    Area.CHILDREN_IN_CARE: "The experiences and progress of children in care",
+    Area.CARE_LEAVERS: "The experiences and progress of care leavers",
+    Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS: (
         "The experiences and progress of children in care and care leavers"
     ),
-    "looked_after_and_permanence": "Children looked after and achieving permanence",
-    "adoption": "Adoption performance",
-    "leadership_management_governance": "Leadership, management and governance",
-    "lscb": "Effectiveness of the Local Safeguarding Children Board",
-    "capacity_to_improve": "Capacity to improve",
+    Area.LOOKED_AFTER_AND_PERMANENCE: "Children looked after and achieving permanence",
+    Area.ADOPTION: "Adoption performance",
+    Area.LEADERSHIP_MANAGEMENT_GOVERNANCE: "Leadership, management and governance",
+    Area.LSCB: "Effectiveness of the Local Safeguarding Children Board",
+    Area.CAPACITY_TO_IMPROVE: "Capacity to improve",
 }
 
-# Areas each graded framework is expected to judge (used by SHACL-SPARQL and the summary).
-FRAMEWORK_AREAS: dict[str, tuple[str, ...]] = {
-    "sif": (
-        "overall_effectiveness",
-        "help_and_protection",
-        "looked_after_and_permanence",
-        "adoption",
-        "care_leavers",
-        "leadership_management_governance",
-    ),
-    "ilacs": ("impact_of_leaders", "help_and_protection"),
+INSPECTOR_ROLES: dict[InspectorRole, str] = {
+    InspectorRole.LEAD_INSPECTOR: "Lead inspector",
+    InspectorRole.DEPUTY_LEAD_INSPECTOR: "Deputy lead inspector",
+    InspectorRole.TEAM_INSPECTOR: "Team inspector",
+    InspectorRole.SHADOW_INSPECTOR: "Shadow inspector",
+    InspectorRole.SUPERNUMERARY_INSPECTOR: "Supernumerary inspector",
+    InspectorRole.SENIOR_DATA_ANALYST: "Senior data analyst",
+    InspectorRole.SHADOW_SENIOR_DATA_ANALYST: "Shadow senior data analyst",
+    InspectorRole.SENIOR_ANALYTICAL_OFFICER: "Senior analytical officer",
+    InspectorRole.QUALITY_ASSURANCE_MANAGER: "Quality assurance manager",
+    InspectorRole.INSPECTOR: "Inspector",
 }
 
-INSPECTOR_ROLES: dict[str, str] = {
-    "lead_inspector": "Lead inspector",
-    "deputy_lead_inspector": "Deputy lead inspector",
-    "team_inspector": "Team inspector",
-    "shadow_inspector": "Shadow inspector",
-    "supernumerary_inspector": "Supernumerary inspector",
-    "senior_data_analyst": "Senior data analyst",
-    "shadow_senior_data_analyst": "Shadow senior data analyst",
-    "senior_analytical_officer": "Senior analytical officer",
-    "quality_assurance_manager": "Quality assurance manager",
-    "inspector": "Inspector",
-}
-
-OFFICIAL_ROLES: dict[str, str] = {
-    "director_of_childrens_services": "Director of children's services",
-    "chief_executive": "Chief executive",
-    "lscb_chair": "Chair of the Local Safeguarding Children Board",
-    "lead_member": "Lead member for children's services",
-    "other": "Other named official",
+OFFICIAL_ROLES: dict[OfficialRole, str] = {
+    OfficialRole.DIRECTOR_OF_CHILDRENS_SERVICES: "Director of children's services",
+    OfficialRole.CHIEF_EXECUTIVE: "Chief executive",
+    OfficialRole.LSCB_CHAIR: "Chair of the Local Safeguarding Children Board",
+    OfficialRole.LEAD_MEMBER: "Lead member for children's services",
+    OfficialRole.OTHER: "Other named official",
 }
 
 RECOMMENDATION_TARGETS: dict[str, str] = {
@@ -142,25 +185,25 @@ STATISTIC_UNITS: dict[str, str] = {
 # turns the phrase into its key).
 GRADE_PHRASE = r"requires?\s+improvement(?:\s+to\s+be\s+good)?|inadequate|good|outstanding|adequate"
 
-_GRADE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+_GRADE_PATTERNS: tuple[tuple[Grade, re.Pattern[str]], ...] = tuple(
     (key, re.compile(pattern, re.I))
     for key, pattern in (
-        ("requires_improvement", r"requires?\s+improvement(\s+to\s+be\s+good)?"),
-        ("outstanding", r"\boutstanding\b"),
-        ("inadequate", r"\binadequate\b"),
-        ("adequate", r"\badequate\b"),
-        ("good", r"\bgood\b"),
+        (Grade.REQUIRES_IMPROVEMENT, r"requires?\s+improvement(\s+to\s+be\s+good)?"),
+        (Grade.OUTSTANDING, r"\boutstanding\b"),
+        (Grade.INADEQUATE, r"\binadequate\b"),
+        (Grade.ADEQUATE, r"\badequate\b"),
+        (Grade.GOOD, r"\bgood\b"),
     )
 )
 
 
-def parse_grade(text: str) -> str | None:
+def parse_grade(text: str) -> Grade | None:
     """The grade key that `text` states, e.g. 'Requires improvement to be good' -> requires_improvement.
 
     Returns the first grade mentioned, so 'good' inside 'requires improvement to be good' never
     wins over the longer phrase.
     """
-    best: tuple[int, str] | None = None
+    best: tuple[int, Grade] | None = None
     for key, pattern in _GRADE_PATTERNS:
         match = pattern.search(text)
         if match and (best is None or match.start() < best[0]):

@@ -1,37 +1,22 @@
 """Extraction: from a report file to a `Report` record with evidence for every fact.
 
 `extract(path)` reads, cleans and classifies the file, then hands the text to the extractor of
-its family. Each family module exposes `fill_<family>(text, report)`, which fills the report's
-fields from the cleaned text; the shared parsers (dates, names, sections) live beside them.
+its report family (families.py). Each family module exposes `fill_<family>(text, report)`, which
+fills the report's fields from the cleaned text; the shared parsers (dates, names, sections)
+live beside them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..classify import classify
 from ..clean import CleanText, clean_document
+from ..families import family
 from ..records import Report
 from ..sources import Document, SourceError, list_sources, printable_name, read_document
+from ..vocab import PipelineStatus
 from .legal import legal_basis
-
-Filler = Callable[[CleanText, Report], None]
-
-
-def _fillers() -> dict[str, Filler]:
-    # Imported here so that each family module can import the shared parsers from this package.
-    from . import ilacs, lac2013, letters, sif
-
-    return {
-        "sif": sif.fill_sif,
-        "lscb_review": sif.fill_sif,
-        "lac_2013": lac2013.fill_lac2013,
-        "ilacs": ilacs.fill_ilacs,
-        "focused_visit": letters.fill_letter,
-        "monitoring_visit": letters.fill_letter,
-        "annual_unannounced": letters.fill_letter,
-    }
 
 
 def extract(path: str | Path) -> Report:
@@ -59,20 +44,22 @@ def extract_document(document: Document, text: CleanText | None = None) -> Repor
         page_count=len(document.pages),
         kind=found.kind,
     )
-    if found.kind == "invalid":
+    if found.kind == PipelineStatus.INVALID:
         report.error = found.reason
         return report
     try:
-        _fillers()[found.kind](text, report)
+        family(found.kind).extractor(text, report)
         report.legal_basis = legal_basis(text)  # stated in the same words by every family
     except Exception as exc:  # an extractor bug on one file is reported, not raised
-        report.kind = "invalid"
+        report.kind = PipelineStatus.INVALID
         report.error = f"extraction failed ({type(exc).__name__}: {exc})"
     return report
 
 
 def invalid_report(name: str, reason: str, sha256: str = "") -> Report:
-    return Report(doc=name, sha256=sha256, format="", page_count=0, kind="invalid", error=reason)
+    return Report(
+        doc=name, sha256=sha256, format="", page_count=0, kind=PipelineStatus.INVALID, error=reason
+    )
 
 
 def iter_report_files(paths: list[str | Path]) -> list[Path]:

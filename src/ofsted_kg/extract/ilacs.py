@@ -13,7 +13,7 @@ import re
 
 from ..clean import CleanText
 from ..records import DateFact, Judgement, Period, Report, TextFact
-from ..vocab import parse_grade
+from ..vocab import Area, parse_grade
 from .dates import dates_line, find_dates, find_periods
 from .improvements import recommendations
 from .lists import bullet_items, bullets_before
@@ -114,16 +114,19 @@ def publication_date(text: CleanText) -> DateFact | None:
 TITLE_PAGE = 3000
 _GRADE = r"(?P<grade>Outstanding|Good|Inadequate|Requires?\s+improvement(?:\s+to\s+be\s+good)?)\b"
 _PROGRESS = "The experiences and progress of"
-_AREA_LABELS: tuple[tuple[str, str], ...] = (
+_AREA_LABELS: tuple[tuple[Area, str], ...] = (
     (
-        "impact_of_leaders",
+        Area.IMPACT_OF_LEADERS,
         r"The\s+impact\s+of\s+leaders\s+on\s+(?:social\s+work\s+)?practice\s+with\s+children\s+and\s+families",
     ),
-    ("help_and_protection", _words(f"{_PROGRESS} children who need help and protection")),
-    ("children_in_care_and_care_leavers", _words(f"{_PROGRESS} children in care and care leavers")),
-    ("children_in_care", _words(f"{_PROGRESS} children in care")),
-    ("care_leavers", _words(_PROGRESS) + r"\s+(?:children\s+)?care\s+leavers"),
-    ("overall_effectiveness", _words("Overall effectiveness")),
+    (Area.HELP_AND_PROTECTION, _words(f"{_PROGRESS} children who need help and protection")),
+    (
+        Area.CHILDREN_IN_CARE_AND_CARE_LEAVERS,
+        _words(f"{_PROGRESS} children in care and care leavers"),
+    ),
+    (Area.CHILDREN_IN_CARE, _words(f"{_PROGRESS} children in care")),
+    (Area.CARE_LEAVERS, _words(_PROGRESS) + r"\s+(?:children\s+)?care\s+leavers"),
+    (Area.OVERALL_EFFECTIVENESS, _words("Overall effectiveness")),
 )
 _AREA_PATTERNS = tuple(
     (area, re.compile(rf"{label}\s*:?\s*{_GRADE}", re.I)) for area, label in _AREA_LABELS

@@ -15,7 +15,7 @@ import re
 
 from ..clean import CleanText
 from ..records import Judgement, Recommendation, Report
-from ..vocab import parse_grade
+from ..vocab import Area, parse_grade
 from .improvements import framework_reference
 from .lists import bullet_items
 from .sections import find_heading, iter_lines
@@ -27,13 +27,13 @@ from .team import inspection_team
 EXTRACTOR_VERSION = 1
 
 _GRADE = r"(?P<grade>inadequate|adequate|good|outstanding)"
-_AREAS: tuple[tuple[str, str], ...] = (
+_AREAS: tuple[tuple[Area, str], ...] = (
     (
-        "overall_effectiveness",
+        Area.OVERALL_EFFECTIVENESS,
         r"Overall\s+effectiveness(?:\s+of\s+services\s+for\s+looked\s+after\s+children"
         r"(?:\s+and\s+young\s+people)?)?",
     ),
-    ("capacity_to_improve", r"Capacity\s+to\s+improve"),
+    (Area.CAPACITY_TO_IMPROVE, r"Capacity\s+to\s+improve"),
 )
 _DUE = re.compile(r"(?:Immediately|Within\s+\w+\s+(?:weeks?|months?))\s*:?", re.I)
 

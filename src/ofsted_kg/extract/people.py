@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..clean import CleanText, fold_whitespace
 from ..records import PersonMention
+from ..vocab import InspectorRole, OfficialRole
 from .names import (
     PARTICLES,
     TITLE,
@@ -141,7 +142,7 @@ def _name_score(group: list[list[_Word]]) -> float:
 def mentions(
     text: CleanText,
     spans: list[NameSpan],
-    role: str,
+    role: InspectorRole,
     quote_span: tuple[int, int] | None = None,
     role_span: tuple[int, int] | None = None,
 ) -> list[PersonMention]:
@@ -177,29 +178,32 @@ def lead_inspectors(text: CleanText) -> list[PersonMention]:
     start = match.start("names")
     spans = split_names(names, start)
     quote = (match.start(), start + len(names))
-    return mentions(text, spans, "lead_inspector", quote, match.span("label"))
+    return mentions(text, spans, InspectorRole.LEAD_INSPECTOR, quote, match.span("label"))
 
 
 # The sentences of a letter's opening paragraph that name its inspectors, and the role each
 # states: "Her Majesty's Inspectors for this visit were A and B", "The visit was carried out by
 # Her Majesty's Inspectors A and B", "The inspectors were A, Her Majesty's Inspector, and B,
 # Her Majesty's Inspector" (monitoring visits), "The lead inspector was A, HMI".
-_VISIT_INSPECTORS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+_VISIT_INSPECTORS: tuple[tuple[re.Pattern[str], InspectorRole], ...] = tuple(
     (re.compile(opening + r"\s+(?P<names>[^.]+?)\.(?:\s|$)", re.I), role)
     for opening, role in (
         # First, so that a lead inspector named again among "the inspectors" keeps the role.
-        (r"\bThe\s+lead\s+inspector\s+(?:for\s+this\s+visit\s+)?(?:was|is)", "lead_inspector"),
+        (
+            r"\bThe\s+lead\s+inspector\s+(?:for\s+this\s+visit\s+)?(?:was|is)",
+            InspectorRole.LEAD_INSPECTOR,
+        ),
         (
             r"(?:Her|His)\s+Majesty'?s\s+Inspectors?\s+for\s+this\s+(?:visit|inspection)\s+"
             r"(?:were|was)",
-            "inspector",
+            InspectorRole.INSPECTOR,
         ),
         (
             r"\b(?:visit|inspection)\s+was\s+(?:carried\s+out|conducted|undertaken)\s+by"
             r"(?:\s+(?:Her|His)\s+Majesty'?s\s+Inspectors?)?",
-            "inspector",
+            InspectorRole.INSPECTOR,
         ),
-        (r"\bThe\s+(?:visiting\s+)?inspectors\s+(?:were|was)", "inspector"),
+        (r"\bThe\s+(?:visiting\s+)?inspectors\s+(?:were|was)", InspectorRole.INSPECTOR),
     )
 )
 
@@ -229,7 +233,7 @@ def signatories(text: CleanText) -> list[PersonMention]:
         return []
     spans = split_names(name_line, match.end())
     end = match.end() + len(name_line) + 1 + len(lines[1])
-    return mentions(text, spans, "inspector", (match.end(), end))
+    return mentions(text, spans, InspectorRole.INSPECTOR, (match.end(), end))
 
 
 def merge_people(*groups: list[PersonMention]) -> list[PersonMention]:
@@ -244,23 +248,29 @@ def merge_people(*groups: list[PersonMention]) -> list[PersonMention]:
     return out
 
 
-_OFFICIAL_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+_OFFICIAL_ROLES: tuple[tuple[OfficialRole, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern, re.I))
     for role, pattern in (
-        ("director_of_childrens_services", r"\bdirector\s+of\s+children'?s\s+services\b|\bDCS\b"),
-        ("chief_executive", r"\bchief\s+executive\b"),
-        ("lscb_chair", r"\bchair\b.*\bsafeguarding\s+children\s+(?:board|partnership)\b|\bLSCB\b"),
-        ("lead_member", r"\blead\s+member\b"),
+        (
+            OfficialRole.DIRECTOR_OF_CHILDRENS_SERVICES,
+            r"\bdirector\s+of\s+children'?s\s+services\b|\bDCS\b",
+        ),
+        (OfficialRole.CHIEF_EXECUTIVE, r"\bchief\s+executive\b"),
+        (
+            OfficialRole.LSCB_CHAIR,
+            r"\bchair\b.*\bsafeguarding\s+children\s+(?:board|partnership)\b|\bLSCB\b",
+        ),
+        (OfficialRole.LEAD_MEMBER, r"\blead\s+member\b"),
     )
 )
 
 
-def official_role(description: str) -> str:
+def official_role(description: str) -> OfficialRole:
     """The role key (vocab.OFFICIAL_ROLES) a printed role description states, else `other`."""
     for role, pattern in _OFFICIAL_ROLES:
         if pattern.search(description):
             return role
-    return "other"
+    return OfficialRole.OTHER
 
 
 def official_from_line(text: CleanText, start: int, end: int) -> PersonMention | None:
@@ -271,7 +281,7 @@ def official_from_line(text: CleanText, start: int, end: int) -> PersonMention |
     if not looks_like_person_name(name):
         return None
     role = official_role(rest)
-    organisation = rest.strip() if role == "other" else _organisation_after_role(rest)
+    organisation = rest.strip() if role == OfficialRole.OTHER else _organisation_after_role(rest)
     return PersonMention(name, role, text.evidence(start, end), organisation or None)
 
 

@@ -16,6 +16,7 @@ Layout these reports share, whatever the file format:
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 from ..clean import BULLET, CleanText
 from ..records import (
@@ -28,7 +29,7 @@ from ..records import (
     Report,
     TextFact,
 )
-from ..vocab import GRADE_PHRASE, parse_grade
+from ..vocab import GRADE_PHRASE, Area, Grade, ReportKind, parse_grade
 from .dates import dates_line, find_periods, parse_date, parse_month
 from .improvements import framework_reference, list_items, states_none
 from .lists import bullet_items
@@ -128,20 +129,20 @@ def publication_date(text: CleanText) -> DateFact | None:
 # --- judgements -------------------------------------------------------------------------------
 
 # Area label as printed on the title page or a section heading, then the grade after whitespace.
-_AREA_LABELS: tuple[tuple[str, str], ...] = (
-    ("help_and_protection", r"children\s+who\s+need\s+help\s+and\s+protection"),
-    ("looked_after_and_permanence", r"children\s+looked\s+after\s+and\s+achieving\s+permanence"),
+_AREA_LABELS: tuple[tuple[Area, str], ...] = (
+    (Area.HELP_AND_PROTECTION, r"children\s+who\s+need\s+help\s+and\s+protection"),
+    (Area.LOOKED_AFTER_AND_PERMANENCE, r"children\s+looked\s+after\s+and\s+achieving\s+permanence"),
     (
-        "adoption",
+        Area.ADOPTION,
         r"adoption\s+performance|graded\s+judgement\s+(?:for|about)\s+adoption\s+performance\s+"
         r"is\s+that\s+it(?:\s+is)?",
     ),
     (
-        "care_leavers",
+        Area.CARE_LEAVERS,
         r"experiences?\s+and\s+progress\s+of\s+care\s+leavers|graded\s+judgement\s+(?:for|about)\s+"
         r"the\s+experiences?\s+and\s+progress\s+of\s+care\s+leavers\s+is\s+that\s+it(?:\s+is)?",
     ),
-    ("leadership_management_governance", r"leadership,?\s+management\s+and\s+governance"),
+    (Area.LEADERSHIP_MANAGEMENT_GOVERNANCE, r"leadership,?\s+management\s+and\s+governance"),
 )
 _OVERALL = re.compile(
     r"overall\s+judgement\s+is\s+(?:that\s+children'?s\s+services\s+(?:are|is)\s+)?"
@@ -157,26 +158,29 @@ _LSCB = re.compile(
 )
 
 
-def sif_judgements(text: CleanText, kind: str) -> list[Judgement]:
+def sif_judgements(text: CleanText, kind: StrEnum) -> list[Judgement]:
     folded = text.folded
-    found: list[Judgement] = []
-    if kind != "lscb_review":
+    found: list[Judgement | None] = []
+    if kind != ReportKind.LSCB_REVIEW:
         overall = _OVERALL.search(folded)
         if overall:
             grade = parse_grade(overall.group("grade") or overall.group("grade2"))
-            found.append(_judgement(text, "overall_effectiveness", grade, overall))
+            found.append(_judgement(text, Area.OVERALL_EFFECTIVENESS, grade, overall))
         for area, label in _AREA_LABELS:
             match = re.search(rf"(?:{label})[ \t]*(?:\.|:)?\s*{_GRADE}\b", folded, re.I)
             if match:
                 found.append(_judgement(text, area, parse_grade(match.group("grade")), match))
     lscb = _LSCB.search(folded)
     if lscb:
-        found.append(_judgement(text, "lscb", parse_grade(lscb.group("grade")), lscb))
-    return [j for j in found if j.grade]
+        found.append(_judgement(text, Area.LSCB, parse_grade(lscb.group("grade")), lscb))
+    return [j for j in found if j]
 
 
-def _judgement(text: CleanText, area: str, grade: str | None, match: re.Match[str]) -> Judgement:
-    return Judgement(area, grade or "", text.evidence(match.start(), match.end()))
+def _judgement(
+    text: CleanText, area: Area, grade: Grade | None, match: re.Match[str]
+) -> Judgement | None:
+    """The judgement of `area`, if its grade was read."""
+    return Judgement(area, grade, text.evidence(match.start(), match.end())) if grade else None
 
 
 # --- recommendations and strengths ------------------------------------------------------------
@@ -209,14 +213,14 @@ _LSCB_PART = re.compile(
 )
 
 
-def lscb_section_start(text: CleanText, kind: str) -> int:
+def lscb_section_start(text: CleanText, kind: StrEnum) -> int:
     """Where the LSCB part begins (0 for a stand-alone review, the end for no LSCB part).
 
     The title page may carry the same words as the section heading with the LSCB's grade on the
     next line ('The effectiveness of the Local Safeguarding Children Board (LSCB)' / 'requires
     improvement'); that one is not the section.
     """
-    if kind == "lscb_review":
+    if kind == ReportKind.LSCB_REVIEW:
         return 0
     folded = text.folded
     numbered = _LSCB_PART.search(folded)  # 2014: 'Section 2: The effectiveness of the Local ...'
@@ -233,7 +237,7 @@ def lscb_section_start(text: CleanText, kind: str) -> int:
         position = heading.end + 1
 
 
-def sif_recommendations(text: CleanText, kind: str) -> list[Recommendation]:
+def sif_recommendations(text: CleanText, kind: StrEnum) -> list[Recommendation]:
     """Numbered recommendations under each 'Recommendations' / 'What does ... need to improve?'
     heading (or a bare priority heading), addressed to the LSCB when they sit in its part."""
     folded = text.folded

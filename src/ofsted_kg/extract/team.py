@@ -22,22 +22,26 @@ import re
 
 from ..clean import CleanText
 from ..records import PersonMention
+from ..vocab import InspectorRole
 from .people import holds_only_names, mentions, split_names
 from .sections import iter_lines
 
 # Printed role labels -> role keys; the more specific first ("Shadow senior data analyst" before
 # "Shadow inspector" and "Senior data analyst"). Inspectors named by their grade ("Associate
 # inspectors: A and B", "Additional inspector: C") are members of the team.
-_ROLES: tuple[tuple[str, str], ...] = (
-    ("shadow_senior_data_analyst", r"Shadow\s+(?:senior\s+)?data\s+analysts?"),
-    ("deputy_lead_inspector", r"Deputy\s+lead\s+inspectors?"),
-    ("lead_inspector", r"(?:Lead|Reporting)\s+inspectors?(?:\s+on\s+site)?"),
-    ("team_inspector", r"(?:Team|Associate|Additional|Contracted|Seconded)\s+inspectors?"),
-    ("supernumerary_inspector", r"Supernumerary\s+inspectors?"),
-    ("shadow_inspector", r"Shadow\s+inspectors?"),
-    ("senior_data_analyst", r"(?:Senior\s+)?data\s+analysts?"),
-    ("senior_analytical_officer", r"Senior\s+analytical\s+officers?"),
-    ("quality_assurance_manager", r"Quality\s+assurance\s+managers?"),
+_ROLES: tuple[tuple[InspectorRole, str], ...] = (
+    (InspectorRole.SHADOW_SENIOR_DATA_ANALYST, r"Shadow\s+(?:senior\s+)?data\s+analysts?"),
+    (InspectorRole.DEPUTY_LEAD_INSPECTOR, r"Deputy\s+lead\s+inspectors?"),
+    (InspectorRole.LEAD_INSPECTOR, r"(?:Lead|Reporting)\s+inspectors?(?:\s+on\s+site)?"),
+    (
+        InspectorRole.TEAM_INSPECTOR,
+        r"(?:Team|Associate|Additional|Contracted|Seconded)\s+inspectors?",
+    ),
+    (InspectorRole.SUPERNUMERARY_INSPECTOR, r"Supernumerary\s+inspectors?"),
+    (InspectorRole.SHADOW_INSPECTOR, r"Shadow\s+inspectors?"),
+    (InspectorRole.SENIOR_DATA_ANALYST, r"(?:Senior\s+)?data\s+analysts?"),
+    (InspectorRole.SENIOR_ANALYTICAL_OFFICER, r"Senior\s+analytical\s+officers?"),
+    (InspectorRole.QUALITY_ASSURANCE_MANAGER, r"Quality\s+assurance\s+managers?"),
 )
 _LABEL = re.compile(
     r"^\s*(?-i:(?=[A-Z]))(?:"
@@ -59,7 +63,7 @@ def inspection_team(text: CleanText) -> list[PersonMention]:
         label = _LABEL.match(line.text)
         if not label:
             continue
-        role = next(name for name, value in label.groupdict().items() if value)
+        role = InspectorRole(next(name for name, value in label.groupdict().items() if value))
         names_start = line.start + label.end()
         end = line.end
         last = line.text[label.end() :]

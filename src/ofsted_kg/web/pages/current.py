@@ -21,6 +21,7 @@ from flask import abort, request, url_for
 
 from ... import queries as named_api
 from ... import vocab
+from ...families import kind_labels
 from ...resources import QUERIES, folder
 from ...uris import Uris
 from ..pool import QueryError
@@ -80,7 +81,7 @@ class Standing:
 
     @property
     def kind_label(self) -> str:
-        return vocab.REPORT_KINDS.get(self.kind, self.kind)
+        return kind_labels().get(self.kind, self.kind)
 
     @property
     def overall_label(self) -> str:

@@ -14,6 +14,7 @@ from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ... import vocab
+from ...families import kind_labels
 from ...ontology import ontology_graph
 from ...uris import ofsted_provider_page
 from ..source_docs import document_href, page_href
@@ -257,7 +258,7 @@ def inspections_where(pattern: str, order: str = "?start", limit: str = "") -> l
             r["label"].value if "label" in r else r["i"].value,
             r["start"].value if "start" in r else "",
             r["end"].value if "end" in r else "",
-            vocab.REPORT_KINDS.get(local(r["kind"].value), "") if "kind" in r else "",
+            kind_labels().get(local(r["kind"].value), "") if "kind" in r else "",
         )
         for r in rows
     ]
