@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-from .extract.names import plain_authority_name
+from .names import plain_authority_name
 
 
 @dataclass(frozen=True)
