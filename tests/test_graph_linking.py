@@ -20,6 +20,7 @@ from ofsted_kg.records import (
     Report,
     TextFact,
 )
+from ofsted_kg.resolve import resolve_report
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 
@@ -45,7 +46,7 @@ def store_of(tmp_path: Path, reports: list[Report]) -> EmbeddedStore:
     """A real store holding the reports' graphs, as the build writes them."""
     store = EmbeddedStore(tmp_path / "store")
     for report in reports:
-        graph = report_graph(report, U)
+        graph = report_graph(resolve_report(report), U)
         store.replace_graph(
             str(U.report_graph(report.sha256)), graph.serialize(format="nt", encoding="utf-8")
         )
@@ -174,7 +175,7 @@ def test_a_provision_cited_by_many_reports_is_described_once_in_the_linking_grap
             LegalBasis("Some Made Up Regulations 2013", None, "review of the board", EV),
         ]
     for report in reports:
-        graph = report_graph(report, U)
+        graph = report_graph(resolve_report(report), U)
         provision = U.legislation("Education and Inspections Act 2006", "136")
         assert not list(graph.triples((provision, None, None)))  # only the statements' facts
     linking = linked(tmp_path, reports)
