@@ -117,6 +117,12 @@ def by_dfe_code() -> dict[str, Authority]:
     return {a.dfe_code: a for a in authorities().values() if a.dfe_code}
 
 
+def statistical_neighbours(authority: Authority) -> list[Authority]:
+    """The authority's DfE statistical neighbours that the reference data holds, closest first."""
+    peers = by_dfe_code()
+    return [peers[code] for code in authority.stat_neighbours if code in peers]
+
+
 @cache
 def _name_index() -> dict[str, str]:
     index: dict[str, str] = {}

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab
-from .authorities import Authority, authorities, by_dfe_code
+from .authorities import Authority, authorities, statistical_neighbours
 from .ontology import OA, ORG, SCHEMA, bind_prefixes
 from .records import Evidence
 from .resolve import ResolvedReport
@@ -270,14 +270,11 @@ def authority_triples(authority: Authority, uris: Uris) -> list[Triple]:
     return triples
 
 
-def neighbour_triples(authority: Authority, uris: Uris) -> list[Triple]:
+def neighbour_triples(authority: Authority, peers: list[Authority], uris: Uris) -> list[Triple]:
     """The authority's DfE statistical neighbours. Only in the reference graph, not in the
     authority facts a report graph is validated with: there the neighbours are not described."""
-    peers = by_dfe_code()
-    return [
-        (uris.authority(authority.urn), uris.term("statisticalNeighbour"), uris.authority(peer.urn))
-        for peer in (peers[code] for code in authority.stat_neighbours if code in peers)
-    ]
+    node, neighbour = uris.authority(authority.urn), uris.term("statisticalNeighbour")
+    return [(node, neighbour, uris.authority(peer.urn)) for peer in peers]
 
 
 def reference_graph(uris: Uris) -> Graph:
@@ -289,7 +286,8 @@ def reference_graph(uris: Uris) -> Graph:
     graph.add((ofsted, RDFS.label, Literal("Ofsted", lang="en")))
     for authority in authorities().values():
         graph.addN((s, p, o, graph) for s, p, o in authority_triples(authority, uris))
-        graph.addN((s, p, o, graph) for s, p, o in neighbour_triples(authority, uris))
+        peers = statistical_neighbours(authority)
+        graph.addN((s, p, o, graph) for s, p, o in neighbour_triples(authority, peers, uris))
     return graph
 
 
