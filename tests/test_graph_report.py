@@ -14,8 +14,8 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, XSD
 
 from ofsted_kg.clean import clean_document
 from ofsted_kg.extract import extract_document
-from ofsted_kg.ontology import OA, ontology_graph, parse_turtle, vocabulary_graph
-from ofsted_kg.rdf import authority_triples, report_graph
+from ofsted_kg.ontology import OA, QB, ontology_graph, parse_turtle, vocabulary_graph
+from ofsted_kg.rdf import authority_triples, reference_graph, report_graph
 from ofsted_kg.reasoning import infer
 from ofsted_kg.records import Evidence, Judgement
 from ofsted_kg.resolve import resolve_report
@@ -311,3 +311,27 @@ def test_real_extraction_carries_quote_context_and_the_graph_step_leaves_the_rec
     assert report == before
     selectors = {(str(s), str(graph.value(s, OA.prefix))) for s in graph.subjects(OA.prefix, None)}
     assert len(selectors) >= len({(e.page, e.quote) for e in located})
+
+
+def test_statistics_are_observations_of_the_declared_data_structure() -> None:
+    """Each statistic is a qb:Observation of the statistics data set, with a value for each
+    dimension of ofsted:statisticsStructure; one without its data set is refused."""
+    report = seed(NORTH_SOMERSET_2017)
+    g = checked_graph(report)
+    ontology = ontology_graph()
+    structure = T("statisticsStructure")
+    components = set(ontology.objects(structure, QB.component))
+    dimensions = {ontology.value(c, QB.dimension) for c in components} - {None}
+    assert dimensions == {T("refArea"), T("refPeriod"), T("measure")}
+    assert {ontology.value(c, QB.measure) for c in components} - {None} == {T("value")}
+    statistics = set(g.subjects(RDF.type, T("Statistic")))
+    assert statistics and statistics == set(g.subjects(RDF.type, QB.Observation))
+    for statistic in statistics:
+        assert g.value(statistic, QB.dataSet) == U.statistics_dataset()
+        assert g.value(statistic, T("refArea")) == U.authority("80528")
+        assert all(g.value(statistic, dimension) is not None for dimension in dimensions)
+        assert g.value(statistic, T("value")) is not None
+    reference = reference_graph(U)
+    assert (U.statistics_dataset(), QB.structure, structure) in reference
+    g.remove((next(iter(statistics)), QB.dataSet, None))
+    assert "a statistic must be an observation of exactly one data set" in messages(g)

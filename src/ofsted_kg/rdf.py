@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab
 from .authorities import Authority, authorities, statistical_neighbours
-from .ontology import OA, ORG, SCHEMA, bind_prefixes
+from .ontology import OA, ORG, QB, SCHEMA, bind_prefixes
 from .records import Evidence
 from .resolve import ResolvedReport
 from .uris import Uris, slug, statistical_geography
@@ -214,11 +214,18 @@ class ReportGraphBuilder:
                 self.add(node, self.T("statedArea"), Literal(prev.area))
 
     def statistics(self) -> None:
-        T = self.T
+        # Each an observation of the statistics data set (ontology: ofsted:statisticsStructure).
+        T, resolved = self.T, self.resolved
         for n, stat in enumerate(self.report.statistics or [], 1):
             node = self.part("statistic", f"{n}-{stat.measure}")
             self.fact(node, "Statistic", stat.evidence)
+            self.add(node, RDF.type, QB.Observation)
+            self.add(node, QB.dataSet, self.uris.statistics_dataset())
             self.add(self.inspection, T("hasStatistic"), node)
+            if resolved.authority:
+                self.add(node, T("refArea"), self.uris.authority(resolved.authority.urn))
+            if resolved.first_day:
+                self.add(node, T("refPeriod"), _date(resolved.first_day))
             self.add(node, T("measure"), self.uris.concept("STATISTIC_MEASURES", stat.measure))
             self.add(node, T("unit"), self.uris.concept("STATISTIC_UNITS", stat.unit))
             self.add(node, T("value"), Literal(str(stat.value), datatype=XSD.decimal))
@@ -278,12 +285,17 @@ def neighbour_triples(authority: Authority, peers: list[Authority], uris: Uris) 
 
 
 def reference_graph(uris: Uris) -> Graph:
-    """Every authority of the reference data, and Ofsted itself."""
+    """Every authority of the reference data, Ofsted itself, and the statistics data set."""
     graph = bind_prefixes(Graph(), uris)
     ofsted = uris.ofsted()
     graph.add((ofsted, RDF.type, ORG.Organization))
     graph.add((ofsted, SKOS.prefLabel, Literal("Ofsted", lang="en")))
     graph.add((ofsted, RDFS.label, Literal("Ofsted", lang="en")))
+    dataset = uris.statistics_dataset()
+    graph.add((dataset, RDF.type, QB.DataSet))
+    graph.add((dataset, QB.structure, uris.term("statisticsStructure")))
+    label = Literal("Figures Ofsted's reports give about local authorities' areas", lang="en")
+    graph.add((dataset, RDFS.label, label))
     for authority in authorities().values():
         graph.addN((s, p, o, graph) for s, p, o in authority_triples(authority, uris))
         peers = statistical_neighbours(authority)

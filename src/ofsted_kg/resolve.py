@@ -22,15 +22,20 @@ UNRESOLVED_URN = "unresolved"  # the authority part of an inspection's URI when 
 class ResolvedReport:
     report: Report
     authority: Authority | None  # the authority the printed name resolves to, if any
-    # The inspection's first day (fieldwork, else the letter's date, else publication; ISO), or
-    # `undated-` and the start of the file's hash when the report states none of them.
-    start: str
-    gss_code: str | None  # of the authority's area on `start` (the current one when undated)
+    # The inspection's first day (fieldwork, else the letter's date, else publication; ISO);
+    # None when the report states none of them.
+    first_day: str | None
+    gss_code: str | None  # of the authority's area on `first_day` (the current one when undated)
     mentions_safeguarding_board: bool  # an LSCB judgement, recommendation or chair
 
     @property
     def authority_urn(self) -> str:
         return self.authority.urn if self.authority else UNRESOLVED_URN
+
+    @property
+    def start(self) -> str:
+        """What keys the inspection: its first day, else `undated-` and the hash's start."""
+        return self.first_day or f"undated-{self.report.sha256[:12]}"
 
 
 def resolve_report(report: Report) -> ResolvedReport:
@@ -46,7 +51,7 @@ def resolve_report(report: Report) -> ResolvedReport:
     return ResolvedReport(
         report=report,
         authority=authority,
-        start=day or f"undated-{report.sha256[:12]}",
+        first_day=day,
         gss_code=authority.gss_on(day) if authority else None,
         mentions_safeguarding_board=(
             any(j.area == "lscb" for j in report.judgements)
