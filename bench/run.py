@@ -31,11 +31,12 @@ import pypdfium2 as pdfium
 from rdflib import Dataset
 
 from ofsted_kg.authorities import authorities
-from ofsted_kg.build import build, extract_read_document
-from ofsted_kg.extract import iter_report_files
+from ofsted_kg.build import build
+from ofsted_kg.extract import extract_document, iter_report_files
 from ofsted_kg.queries import bind_parameters, load_queries, query_text
 from ofsted_kg.rdf import report_graph
 from ofsted_kg.reasoning import infer
+from ofsted_kg.resolve import resolve_report
 from ofsted_kg.sources import SourceError, read_document
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
@@ -167,12 +168,12 @@ def bench_steps(pdfs: list[Path]) -> Section:
             continue  # refused files: the floor reads them too, and the build stops here
         spent[text] += time.perf_counter() - start
         start = time.perf_counter()
-        report, context = extract_read_document(document)
+        report = extract_document(document)
         spent[extraction] += time.perf_counter() - start
         if report.kind == "invalid":
             continue
         start = time.perf_counter()
-        graph = report_graph(report, uris, context)
+        graph = report_graph(resolve_report(report), uris)
         spent["RDF"] += time.perf_counter() - start
         start = time.perf_counter()
         inferred = infer(graph, uris.base)

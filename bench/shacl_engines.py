@@ -65,9 +65,9 @@ def corpus_graphs(corpus: Path) -> list[tuple[str, Graph]]:
     """(file name, the graph the build validates for it) for every report the corpus holds."""
     graphs = []
     for path in iter_report_files([corpus]):
-        report, context = extract_file(path)
+        report = extract_file(path)
         if report.kind != "invalid":
-            graphs.append((path.name, checked_graph(report, context)))
+            graphs.append((path.name, checked_graph(report)))
     return graphs
 
 

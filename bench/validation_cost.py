@@ -21,6 +21,7 @@ from rdflib import Graph
 from ofsted_kg.build import extract_file
 from ofsted_kg.rdf import report_graph
 from ofsted_kg.reasoning import infer
+from ofsted_kg.resolve import resolve_report
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import validate_graph
 
@@ -34,9 +35,9 @@ def main() -> None:
     uris = Uris(None)
     graphs = []
     for path in sorted(Path(args.corpus).glob("*.pdf"))[:: args.every]:
-        report, context = extract_file(path)
+        report = extract_file(path)
         if report.kind != "invalid":
-            graph = report_graph(report, uris, context)
+            graph = report_graph(resolve_report(report), uris)
             graphs.append((graph, infer(graph, uris.base)))
     validate_graph(Graph(), uris.base)  # shapes parsed and prepared: set-up, not measured
     findings = 0

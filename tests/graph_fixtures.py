@@ -15,8 +15,9 @@ from pathlib import Path
 
 from conftest import GOLD_FILE, PDF_DIR, SEEDS_DIR
 
-from ofsted_kg.build import BuildStats, build, extract_read_document
-from ofsted_kg.rdf import PageTexts
+from ofsted_kg.build import BuildStats, build
+from ofsted_kg.clean import QuoteLocator
+from ofsted_kg.extract import extract_document
 from ofsted_kg.records import (
     DateFact,
     Evidence,
@@ -50,18 +51,20 @@ FIXTURE_PDFS = (
 )
 
 
-def _evidence(text: str, *candidates: str) -> Evidence:
-    """Evidence quoting the first candidate found in the text (folded), else the first one."""
+def _evidence(quotes: QuoteLocator, text: str, *candidates: str) -> Evidence:
+    """Evidence quoting the first candidate found in the text (folded), else the first one,
+    located in the text as one page for the quote's context."""
     folded = " ".join(text.split())
     for candidate in candidates:
         quote = " ".join(candidate.split())
         if quote and quote in folded:
-            return Evidence(1, quote)
-    return Evidence(1, " ".join(candidates[0].split()))
+            return quotes.evidence(1, quote)
+    return quotes.evidence(1, " ".join(candidates[0].split()))
 
 
 def gold_report(record: dict, text: str, sha256: str) -> Report:
-    ev = lambda *c: _evidence(text, *c)  # noqa: E731 - short local helper
+    quotes = QuoteLocator([text])
+    ev = lambda *c: _evidence(quotes, text, *c)  # noqa: E731 - short local helper
     la = record["local_authority"]
     report = Report(
         doc=record["doc"],
@@ -121,22 +124,20 @@ def gold_records() -> dict[str, dict]:
     return {r["doc"]: r for r in json.loads(GOLD_FILE.read_text(encoding="utf-8"))}
 
 
-def gold_extract(path: Path) -> tuple[Report, PageTexts]:
+def gold_extract(path: Path) -> Report:
     """Gold facts for a seed file, with its text as the quotes' context."""
     data = Path(path).read_bytes()
     text = data.decode("utf-8")
-    report = gold_report(gold_records()[Path(path).name], text, hashlib.sha256(data).hexdigest())
-    return report, PageTexts([text])
+    return gold_report(gold_records()[Path(path).name], text, hashlib.sha256(data).hexdigest())
 
 
-def fixture_extract(document: Document) -> tuple[Report, PageTexts | None]:
+def fixture_extract(document: Document) -> Report:
     """The build's extractor for the graph tests: gold facts for the seeds, the project's real
     extraction for every other file."""
     record = gold_records().get(document.name)
     if record is None:
-        return extract_read_document(document)
-    text = "\f".join(document.pages)
-    return gold_report(record, text, document.sha256), PageTexts([text])
+        return extract_document(document)
+    return gold_report(record, "\f".join(document.pages), document.sha256)
 
 
 def fixture_sources() -> list[Path]:

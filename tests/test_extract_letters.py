@@ -14,7 +14,6 @@ from ofsted_kg.clean import clean_document
 from ofsted_kg.extract import extract
 from ofsted_kg.extract.dates import MAX_YEAR, MIN_YEAR, find_dates, find_periods, parse_date
 from ofsted_kg.extract.improvements import framework_reference
-from ofsted_kg.extract.names import clean_person_name, plain_authority_name
 from ofsted_kg.extract.people import (
     copy_list,
     merge_people,
@@ -23,6 +22,7 @@ from ofsted_kg.extract.people import (
     split_names,
 )
 from ofsted_kg.gold import compare
+from ofsted_kg.names import clean_person_name, plain_authority_name
 from ofsted_kg.sources import document_from_bytes
 from ofsted_kg.vocab import parse_grade
 

@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from ofsted_kg.clean import clean_document
-from ofsted_kg.extract.names import (
+from ofsted_kg.extract.people import lead_inspectors, split_names
+from ofsted_kg.extract.team import inspection_team
+from ofsted_kg.names import (
     ROLE_WORDS,
     TITLE,
     clean_person_name,
@@ -18,8 +20,6 @@ from ofsted_kg.extract.names import (
     given_names,
     looks_like_person_name,
 )
-from ofsted_kg.extract.people import lead_inspectors, split_names
-from ofsted_kg.extract.team import inspection_team
 from ofsted_kg.sources import Document, read_document
 
 TEAMS = Path(__file__).parent / "data" / "teams"

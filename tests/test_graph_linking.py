@@ -9,8 +9,8 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from ofsted_kg.linking import link, name_key
-from ofsted_kg.ontology import ORG
-from ofsted_kg.rdf import report_graph
+from ofsted_kg.ontology import ORG, ontology_graph
+from ofsted_kg.rdf import reference_graph, report_graph
 from ofsted_kg.records import (
     DateFact,
     Evidence,
@@ -20,6 +20,7 @@ from ofsted_kg.records import (
     Report,
     TextFact,
 )
+from ofsted_kg.resolve import resolve_report
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 
@@ -41,15 +42,29 @@ def letter(n: int, authority: str, start: str, inspectors: list[str], officials=
     )
 
 
+STATIC_GRAPHS = {
+    str(U.graph("ontology")): lambda: ontology_graph(U.base),
+    str(U.graph("reference")): lambda: reference_graph(U),
+}
+
+
 def store_of(tmp_path: Path, reports: list[Report]) -> EmbeddedStore:
-    """A real store holding the reports' graphs, as the build writes them."""
+    """A real store holding the reports' graphs, with the ontology and the reference data the
+    linking step reads roles' keys and authorities' URNs from, as the build writes them."""
     store = EmbeddedStore(tmp_path / "store")
+    for name, make in STATIC_GRAPHS.items():
+        store.replace_graph(name, make().serialize(format="nt", encoding="utf-8"))
     for report in reports:
-        graph = report_graph(report, U)
+        graph = report_graph(resolve_report(report), U)
         store.replace_graph(
             str(U.report_graph(report.sha256)), graph.serialize(format="nt", encoding="utf-8")
         )
     return store
+
+
+def report_graphs(store: EmbeddedStore) -> list[str]:
+    """The report graphs of a store made by `store_of`."""
+    return [graph for graph in store.named_graphs() if graph not in STATIC_GRAPHS]
 
 
 def linked(tmp_path: Path, reports: list[Report]):
@@ -174,7 +189,7 @@ def test_a_provision_cited_by_many_reports_is_described_once_in_the_linking_grap
             LegalBasis("Some Made Up Regulations 2013", None, "review of the board", EV),
         ]
     for report in reports:
-        graph = report_graph(report, U)
+        graph = report_graph(resolve_report(report), U)
         provision = U.legislation("Education and Inspections Act 2006", "136")
         assert not list(graph.triples((provision, None, None)))  # only the statements' facts
     linking = linked(tmp_path, reports)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import owlrl
 import pyshacl
 import pytest
-from graph_fixtures import SEEDS_DIR, gold_extract
+from graph_fixtures import PDF_DIR, SEEDS_DIR, gold_extract
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, XSD
 
-from ofsted_kg.ontology import OA, ontology_graph, parse_turtle, vocabulary_graph
-from ofsted_kg.rdf import authority_triples, inspection_key, report_graph
+from ofsted_kg.clean import clean_document
+from ofsted_kg.extract import extract_document
+from ofsted_kg.ontology import OA, QB, ontology_graph, parse_turtle, vocabulary_graph
+from ofsted_kg.rdf import authority_triples, reference_graph, report_graph
 from ofsted_kg.reasoning import infer
 from ofsted_kg.records import Evidence, Judgement
+from ofsted_kg.resolve import resolve_report
 from ofsted_kg.resources import shape_files
+from ofsted_kg.sources import read_document
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import _findings, validate_graph
 from ofsted_kg.vocab import Area, Grade
@@ -31,12 +36,12 @@ def seed(name: str):
     return gold_extract(SEEDS_DIR / name)
 
 
-def checked_graph(report, context=None) -> Graph:
+def checked_graph(report) -> Graph:
     """What the build validates: the report graph, its inferences and its authority's data."""
-    graph = report_graph(report, U, context)
+    resolved = resolve_report(report)
+    graph = report_graph(resolved, U)
     full = graph + infer(graph)
-    authority = inspection_key(report).authority
-    for triple in authority_triples(authority, U):
+    for triple in authority_triples(resolved.authority, U):
         full.add(triple)
     return full
 
@@ -47,14 +52,14 @@ def messages(graph: Graph) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SEEDS_DIR.iterdir()))
 def test_seed_graphs_conform(name: str) -> None:
-    report, context = seed(name)
-    result = validate_graph(checked_graph(report, context))
+    report = seed(name)
+    result = validate_graph(checked_graph(report))
     assert result.conforms, [f.line() for f in result.violations]
 
 
 def test_report_graph_content_and_provenance() -> None:
-    report, context = seed(SOMERSET_2015)
-    g = report_graph(report, U, context)
+    report = seed(SOMERSET_2015)
+    g = report_graph(resolve_report(report), U)
     inspection = U.inspection("80555", "2015-01-20")
     assert (inspection, RDF.type, T("Inspection")) in g
     assert (inspection, T("inspectedAuthority"), U.authority("80555")) in g
@@ -84,19 +89,19 @@ def test_report_graph_content_and_provenance() -> None:
 
 
 def test_same_input_gives_the_same_graph() -> None:
-    report, context = seed(NORTH_SOMERSET_2017)
-    first = report_graph(report, U, context).serialize(format="nt")
-    again = report_graph(report, U, context).serialize(format="nt")
+    report = seed(NORTH_SOMERSET_2017)
+    first = report_graph(resolve_report(report), U).serialize(format="nt")
+    again = report_graph(resolve_report(report), U).serialize(format="nt")
     assert sorted(first.splitlines()) == sorted(again.splitlines())
-    moved = report_graph(report, Uris("https://elsewhere.test/"), context)
+    moved = report_graph(resolve_report(report), Uris("https://elsewhere.test/"))
     assert len(moved) == len(first.strip().splitlines())
     assert all(str(s).startswith(("https://elsewhere.test/", "http")) for s, _, _ in moved)
 
 
 def test_bounded_inference_matches_owlrl_on_the_ontologys_rules() -> None:
     """Our rule set gives what owlrl's full closure gives for typing and inverses."""
-    report, context = seed(FOCUSED_VISIT)
-    g = report_graph(report, U, context)
+    report = seed(FOCUSED_VISIT)
+    g = report_graph(resolve_report(report), U)
     ours = infer(g)
     closure = Graph()
     closure += g
@@ -123,7 +128,7 @@ def test_bounded_inference_matches_owlrl_on_the_ontologys_rules() -> None:
 
 
 def test_grade_outside_the_scheme_is_a_violation() -> None:
-    report, _ = seed(NORTH_SOMERSET_2017)
+    report = seed(NORTH_SOMERSET_2017)
     g = checked_graph(report)
     judgement = next(g.subjects(RDF.type, T("Judgement")))
     g.set((judgement, T("grade"), URIRef(f"{U.DEF}grade/excellent")))
@@ -131,7 +136,7 @@ def test_grade_outside_the_scheme_is_a_violation() -> None:
 
 
 def test_judgement_without_evidence_is_a_violation() -> None:
-    report, _ = seed(NORTH_SOMERSET_2017)
+    report = seed(NORTH_SOMERSET_2017)
     g = checked_graph(report)
     judgement = next(g.subjects(RDF.type, T("Judgement")))
     g.remove((judgement, T("evidence"), None))
@@ -142,7 +147,7 @@ def test_judgement_without_evidence_is_a_violation() -> None:
 
 
 def test_recommendation_and_person_mention_need_provenance() -> None:
-    report, _ = seed(NORTH_SOMERSET_2017)
+    report = seed(NORTH_SOMERSET_2017)
     g = checked_graph(report)
     for cls in ("Recommendation", "PersonMention"):
         node = next(g.subjects(RDF.type, T(cls)))
@@ -151,11 +156,11 @@ def test_recommendation_and_person_mention_need_provenance() -> None:
 
 
 def test_graded_inspection_lacking_a_framework_area_is_a_warning() -> None:
-    report, context = seed(NORTH_SOMERSET_2017)
+    report = seed(NORTH_SOMERSET_2017)
     report = dataclasses.replace(
         report, judgements=[j for j in report.judgements if j.area != "adoption"]
     )
-    result = validate_graph(checked_graph(report, context))
+    result = validate_graph(checked_graph(report))
     # A warning: real reports may print an area as "Not Judged".
     warnings = [f.message for f in result.warnings]
     assert any("lacks its framework's judgement" in m and "adoption" in m for m in warnings)
@@ -163,7 +168,7 @@ def test_graded_inspection_lacking_a_framework_area_is_a_warning() -> None:
 
 
 def test_focused_visit_with_a_grade_is_a_violation() -> None:
-    report, context = seed(FOCUSED_VISIT)
+    report = seed(FOCUSED_VISIT)
     report = dataclasses.replace(
         report, judgements=[Judgement(Area.OVERALL_EFFECTIVENESS, Grade.GOOD, Evidence(1, "good"))]
     )
@@ -175,7 +180,7 @@ def test_focused_visit_with_a_grade_is_a_violation() -> None:
 
 
 def test_end_before_start_is_a_violation() -> None:
-    report, _ = seed(FOCUSED_VISIT)
+    report = seed(FOCUSED_VISIT)
     g = checked_graph(report)
     inspection = next(g.subjects(RDF.type, T("Inspection")))
     g.set(
@@ -185,7 +190,7 @@ def test_end_before_start_is_a_violation() -> None:
 
 
 def test_malformed_codes_are_violations() -> None:
-    report, _ = seed(FOCUSED_VISIT)
+    report = seed(FOCUSED_VISIT)
     g = checked_graph(report)
     inspection = next(g.subjects(RDF.type, T("Inspection")))
     g.set((inspection, T("laGssCode"), Literal("W06000001")))
@@ -202,7 +207,7 @@ def test_malformed_codes_are_violations() -> None:
 
 
 def test_wrong_datatypes_and_cardinalities_are_violations() -> None:
-    report, _ = seed(NORTH_SOMERSET_2017)
+    report = seed(NORTH_SOMERSET_2017)
     g = checked_graph(report)
     statistic = next(g.subjects(RDF.type, T("Statistic")))
     g.set((statistic, T("value"), Literal("about forty")))
@@ -214,9 +219,10 @@ def test_wrong_datatypes_and_cardinalities_are_violations() -> None:
 
 
 def test_inspection_without_authority_is_a_violation() -> None:
-    report, _ = seed(FOCUSED_VISIT)
+    report = seed(FOCUSED_VISIT)
     report = dataclasses.replace(report, local_authority=None)
-    found = messages(report_graph(report, U) + infer(report_graph(report, U)))
+    graph = report_graph(resolve_report(report), U)
+    found = messages(graph + infer(graph))
     assert "an inspection must name exactly one local authority, by Ofsted URN" in found
 
 
@@ -225,7 +231,7 @@ def seven_fault_graph() -> Graph:
     report (bench/shacl_engines.py compares SHACL engines on it too)."""
     g = Graph()
     for name in (NORTH_SOMERSET_2017, SOMERSET_2015):  # SIF reports with findings lists
-        g += checked_graph(*seed(name))
+        g += checked_graph(seed(name))
     judgement = next(g.subjects(RDF.type, T("Judgement")))
     g.set((judgement, T("grade"), URIRef(f"{U.DEF}grade/excellent")))
     g.remove((judgement, T("evidence"), None))
@@ -285,3 +291,50 @@ def test_a_cited_provision_is_typed_by_the_range_and_only_a_described_one_needs_
         (provision, RDFS.label, Literal("section 20 of the Children Act 2004", lang="en"))
     )
     assert validate_graph(typed_only).conforms
+
+
+def test_real_extraction_carries_quote_context_and_the_graph_step_leaves_the_record_as_it_was():
+    """The quote's context is made with its evidence (clean.py), from the text around the quote
+    on its page; resolving and emitting the report change nothing in the record."""
+    path = PDF_DIR / "80418_norfolk_2015-10-20.pdf"
+    document = read_document(path)
+    report = extract_document(document)
+    pages = [" ".join(page.split()) for page in clean_document(document).pages()]
+    evidences = [r.evidence for r in report.recommendations] + [
+        j.evidence for j in report.judgements
+    ]
+    located = [e for e in evidences if e.prefix is not None]
+    assert len(located) > len(evidences) // 2
+    for evidence in located:
+        page = pages[evidence.page - 1]
+        assert f"{evidence.prefix}{evidence.quote}{evidence.suffix}" in page
+        assert len(evidence.prefix) <= 32 and len(evidence.suffix) <= 32
+    before = copy.deepcopy(report)
+    graph = report_graph(resolve_report(report), U)
+    assert report == before
+    selectors = {(str(s), str(graph.value(s, OA.prefix))) for s in graph.subjects(OA.prefix, None)}
+    assert len(selectors) >= len({(e.page, e.quote) for e in located})
+
+
+def test_statistics_are_observations_of_the_declared_data_structure() -> None:
+    """Each statistic is a qb:Observation of the statistics data set, with a value for each
+    dimension of ofsted:statisticsStructure; one without its data set is refused."""
+    report = seed(NORTH_SOMERSET_2017)
+    g = checked_graph(report)
+    ontology = ontology_graph()
+    structure = T("statisticsStructure")
+    components = set(ontology.objects(structure, QB.component))
+    dimensions = {ontology.value(c, QB.dimension) for c in components} - {None}
+    assert dimensions == {T("refArea"), T("refPeriod"), T("measure")}
+    assert {ontology.value(c, QB.measure) for c in components} - {None} == {T("value")}
+    statistics = set(g.subjects(RDF.type, T("Statistic")))
+    assert statistics and statistics == set(g.subjects(RDF.type, QB.Observation))
+    for statistic in statistics:
+        assert g.value(statistic, QB.dataSet) == U.statistics_dataset()
+        assert g.value(statistic, T("refArea")) == U.authority("80528")
+        assert all(g.value(statistic, dimension) is not None for dimension in dimensions)
+        assert g.value(statistic, T("value")) is not None
+    reference = reference_graph(U)
+    assert (U.statistics_dataset(), QB.structure, structure) in reference
+    g.remove((next(iter(statistics)), QB.dataSet, None))
+    assert "a statistic must be an observation of exactly one data set" in messages(g)

@@ -9,7 +9,7 @@ import pytest
 from conftest import SEEDS_DIR
 from rdflib import Literal
 from rdflib.namespace import PROV, RDF, SKOS
-from test_graph_linking import letter, persons, store_of
+from test_graph_linking import letter, persons, report_graphs, store_of
 from web_server import running_server
 
 from ofsted_kg.build import build
@@ -72,7 +72,7 @@ def test_variants_merge_with_evidence_recorded_on_the_person(tmp_path: Path) -> 
             letter(3, "Bradford", "2018-05-14", ["Fiona J Millns", "Tom Pye"]),
         ],
     )
-    graph = link(store, U, store.named_graphs())
+    graph = link(store, U, report_graphs(store))
     fiona = U.inspector("Fiona Millns")
     assert len(persons(graph)[str(fiona)]) == 3
     assert set(graph.objects(fiona, SKOS.altLabel)) == {
@@ -93,7 +93,7 @@ def test_variants_merge_with_evidence_recorded_on_the_person(tmp_path: Path) -> 
     assert "same role family (inspection)" in evidence
     initial = decisions["Fiona J Millns"]
     assert graph.value(initial, U.term("decisionRule")) == U.concept("IDENTITY_RULES", "same_name")
-    assert unresolved_people(store, U, store.named_graphs()) == []
+    assert unresolved_people(store, U, report_graphs(store)) == []
 
 
 def test_two_names_of_one_team_are_never_one_person(tmp_path: Path) -> None:
@@ -104,10 +104,10 @@ def test_two_names_of_one_team_are_never_one_person(tmp_path: Path) -> None:
             letter(2, "Barnsley", "2016-03-06", ["Matthew Reed", "Jo Bloggs"]),
         ],
     )
-    graph = link(store, U, store.named_graphs())
+    graph = link(store, U, report_graphs(store))
     people = persons(graph)
     assert str(U.inspector("Matt Reed")) in people and str(U.inspector("Matthew Reed")) in people
-    assert unresolved_people(store, U, store.named_graphs()) == []  # settled: never one person
+    assert unresolved_people(store, U, report_graphs(store)) == []  # settled: never one person
 
 
 def test_a_variant_without_evidence_is_left_for_review(tmp_path: Path) -> None:
@@ -118,9 +118,9 @@ def test_a_variant_without_evidence_is_left_for_review(tmp_path: Path) -> None:
             letter(2, "Hull", "2023-06-12", ["Michael Jones", "Sam Lee"]),
         ],
     )
-    people = persons(link(store, U, store.named_graphs()))
+    people = persons(link(store, U, report_graphs(store)))
     assert str(U.inspector("Mike Jones")) in people and str(U.inspector("Michael Jones")) in people
-    [near] = unresolved_people(store, U, store.named_graphs())
+    [near] = unresolved_people(store, U, report_graphs(store))
     assert {near.name_a, near.name_b} == {"Mike Jones", "Michael Jones"}
     assert near.variant == "diminutive" and near.why_apart == "not enough evidence"
     assert "'Mike Jones' 2012" in near.evidence and "'Michael Jones' 2023" in near.evidence
@@ -144,7 +144,7 @@ def test_reviewed_decisions_override_the_rules(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     reviewed = read_decisions(decisions)
-    graph = link(store, U, store.named_graphs(), reviewed)
+    graph = link(store, U, report_graphs(store), reviewed)
     people = persons(graph)
     michael = U.inspector("Michael Jones")
     assert len(people[str(michael)]) == 2
@@ -155,7 +155,7 @@ def test_reviewed_decisions_override_the_rules(tmp_path: Path) -> None:
     assert "staff list checked" in str(graph.value(decision, U.term("identityEvidence")))
     assert str(U.inspector("Stella Elliot")) in people
     assert str(U.inspector("Stella Elliott")) in people
-    assert unresolved_people(store, U, store.named_graphs(), reviewed) == []
+    assert unresolved_people(store, U, report_graphs(store), reviewed) == []
 
 
 @pytest.mark.parametrize(
@@ -219,7 +219,7 @@ def test_officials_named_with_and_without_a_title_are_one_within_the_authority(
             letter(3, "Somerset", "2011-12-07", ["Ann Bee"], [("Pamela Smith", dcs)]),
         ],
     )
-    graph = link(store, U, store.named_graphs())
+    graph = link(store, U, report_graphs(store))
     pamela = U.official("80555", "Pamela Smith")
     mentions = [m for m, p in graph.subject_objects(PROV.agent) if p == pamela]
     assert len(mentions) == 3
@@ -239,7 +239,7 @@ def test_two_documents_of_one_inspection_may_print_one_name_two_ways(tmp_path: P
             letter(2, "Somerset", "2016-01-11", ["Joanna Warburton", "Ann Bee"]),
         ],
     )
-    people = persons(link(store, U, store.named_graphs()))
+    people = persons(link(store, U, report_graphs(store)))
     assert {"jo-warburton-inspector", "joanna-warburton-inspector"} in people.values()
 
 
@@ -252,7 +252,7 @@ def test_the_person_page_says_also_printed_as_and_why(tmp_path: Path) -> None:
             letter(3, "Bradford", "2018-05-14", ["Stella Elliott", "Tom Pye"]),
         ],
     )
-    graph = link(store, U, store.named_graphs())
+    graph = link(store, U, report_graphs(store))
     store.replace_graph(str(U.graph("linking")), graph.serialize(format="nt", encoding="utf-8"))
     with running_server(store, WebConfig(query_workers=1, query_timeout=30)) as server:
         status, _, body = server.request(

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
+from rdflib.namespace import PROV, SKOS
 from web_server import Running, chromium_browser, running_server
 
 from ofsted_kg.build import build
@@ -298,6 +299,27 @@ def test_home_search_and_lists(site) -> None:
     assert '<a href="/doc/local-authority/80555">Somerset</a>' in page
     assert "Somerset" in get(server, "/authorities", "text/html")[2].decode()
     assert "/doc/person/" in get(server, "/inspectors", "text/html")[2].decode()
+
+
+def test_search_kinds_and_grade_bars_come_from_the_graph(site) -> None:
+    """An official is told from an inspector by their role's scheme, and the home page's grade
+    bars by the grades' skos:notation, never by reading the IRIs."""
+    server, _ = site
+    home = get(server, "/", "text/html")[2].decode()
+    assert re.search(r"\d{4}: (Outstanding|Good|Requires improvement|Inadequate)\w*: \d+", home)
+    for scheme, kind in (("OFFICIAL_ROLES", "Official"), ("INSPECTOR_ROLES", "Inspector")):
+        sparql = f"""SELECT ?name WHERE {{ ?m <{PROV.agent}> ?p ; <{PROV.hadRole}> ?role .
+            ?role <{SKOS.inScheme}> <{uris.scheme(scheme)}> . ?p <https://schema.org/name> ?name }}
+            ORDER BY ?name LIMIT 1"""
+        status, _, body = server.request(
+            "GET",
+            "/sparql?query=" + quote(sparql),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        [row] = json.loads(body)["results"]["bindings"]
+        name = row["name"]["value"]
+        hits = json.loads(get(server, "/search.json?q=" + quote(name))[2])
+        assert kind in {h["kind"] for h in hits if h["name"] == name}, (name, hits)
 
 
 def test_downloads(site) -> None:

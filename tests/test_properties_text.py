@@ -19,7 +19,6 @@ from ofsted_kg.clean import (
 )
 from ofsted_kg.extract.dates import MAX_YEAR, MIN_YEAR, find_dates, find_periods, parse_date
 from ofsted_kg.extract.legal import _ANCHOR, _LEGAL_BASIS, ANCHOR_WINDOW
-from ofsted_kg.extract.names import clean_person_name, plain_authority_name
 from ofsted_kg.extract.previous import (
     _JUDGED_ANCHOR,
     _JUDGED_IN,
@@ -31,6 +30,7 @@ from ofsted_kg.extract.previous import (
 from ofsted_kg.extract.sections import flatten_with_offsets, windows_around
 from ofsted_kg.extract.sif import _PREVIOUS, _PREVIOUS_ANCHOR, PREVIOUS_WINDOW
 from ofsted_kg.extract.statistics import _COUNT, _PERCENT, _number, area_statistics
+from ofsted_kg.names import clean_person_name, plain_authority_name
 from ofsted_kg.sources import HTML, MARKDOWN, TEXT, Document
 from ofsted_kg.vocab import GRADES, parse_grade
 

@@ -19,9 +19,10 @@ from ofsted_kg.clean import CleanText
 from ofsted_kg.extract import extract
 from ofsted_kg.families import BROAD, SPECIFIC, ReportFamily, register, unregister
 from ofsted_kg.ontology import ontology_graph
-from ofsted_kg.rdf import authority_triples, inspection_key, report_graph
+from ofsted_kg.rdf import authority_triples, report_graph
 from ofsted_kg.reasoning import infer
 from ofsted_kg.records import Judgement, Period, PersonMention, Report, TextFact
+from ofsted_kg.resolve import resolve_report
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import Engine, validate_graph, validate_store
@@ -148,9 +149,10 @@ def test_a_family_registered_from_outside_the_package_is_built(
 
 def _checked_graph(report: Report):
     """What the build validates: the report graph, its inferences and its authority's data."""
-    graph = report_graph(report, U)
+    resolved = resolve_report(report)
+    graph = report_graph(resolved, U)
     checked = graph + infer(graph)
-    for triple in authority_triples(inspection_key(report).authority, U):
+    for triple in authority_triples(resolved.authority, U):
         checked.add(triple)
     return checked
 

@@ -21,7 +21,8 @@ from rdflib.namespace import DCTERMS
 from web_server import Running, running_server
 
 from ofsted_kg import vocab
-from ofsted_kg.build import build, extract_read_document, read_manifest
+from ofsted_kg.build import build, read_manifest
+from ofsted_kg.extract import extract_document
 from ofsted_kg.sources import read_document
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris
@@ -159,7 +160,7 @@ def test_the_page_image_marks_the_quote(site):
 
 def test_quote_boxes_cover_the_quote_on_a_corpus_page():
     path = PDF_DIR / PDFS[0]
-    report, _ = extract_read_document(read_document(path))
+    report = extract_document(read_document(path))
     evidence = report.recommendations[0].evidence  # a two-line recommendation on page 2
     pdf = pdfium.PdfDocument(path)
     page = pdf[evidence.page - 1]

@@ -16,7 +16,7 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-from .extract.names import plain_authority_name
+from .names import plain_authority_name
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,12 @@ def authorities() -> dict[str, Authority]:
 def by_dfe_code() -> dict[str, Authority]:
     """All authorities of the reference data, by DfE code (statistical neighbours cite these)."""
     return {a.dfe_code: a for a in authorities().values() if a.dfe_code}
+
+
+def statistical_neighbours(authority: Authority) -> list[Authority]:
+    """The authority's DfE statistical neighbours that the reference data holds, closest first."""
+    peers = by_dfe_code()
+    return [peers[code] for code in authority.stat_neighbours if code in peers]
 
 
 @cache

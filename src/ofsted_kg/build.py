@@ -33,20 +33,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from .build_workers import WorkerFailure, WorkerLimits, WorkerPool
-from .clean import clean_document
 from .extract import extract_document, invalid_report
 from .identity import ReviewedDecisions
 from .ontology import ontology_graph
-from .rdf import (
-    PageTexts,
-    QuoteContext,
-    authority_triples,
-    inspection_key,
-    reference_graph,
-    report_graph,
-)
+from .rdf import authority_triples, reference_graph, report_graph
 from .reasoning import infer, tbox_rules
 from .records import Report
+from .resolve import resolve_report
 from .sources import (
     Document,
     SourceError,
@@ -66,25 +59,17 @@ from .validation import Engine, validate_graph
 from .versions import pipeline_version
 from .vocab import PipelineStatus
 
-Extractor = Callable[[Document], tuple[Report, QuoteContext | None]]
+Extractor = Callable[[Document], Report]
 Log = Callable[[str], None]
 
 
-def extract_file(path: Path) -> tuple[Report, QuoteContext | None]:
+def extract_file(path: Path) -> Report:
     """Read and extract one file, as the build does (for the benchmarks)."""
     try:
         document = read_document(path)
     except SourceError as exc:
-        return invalid_report(printable_name(Path(path).name), str(exc)), None
-    return extract_read_document(document)
-
-
-def extract_read_document(document: Document) -> tuple[Report, QuoteContext]:
-    """The build's default extractor: the project's extraction of a document read, plus its
-    cleaned pages for quote context."""
-    # Cleaned once, for the extractors and for the quotes' context alike.
-    clean = clean_document(document)
-    return extract_document(document, clean), PageTexts(clean.pages())
+        return invalid_report(printable_name(Path(path).name), str(exc))
+    return extract_document(document)
 
 
 # ------------------------------------------------------------------ per-file work (in workers)
@@ -138,12 +123,12 @@ def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
     outcome = _outcome(task.source, task.sha256)
     try:
         name = printable_name(task.source.path.name)
-        report, context = extractor(document_from_bytes(name, task.data, outcome.path))
+        report = extractor(document_from_bytes(name, task.data, outcome.path))
         if report.kind == PipelineStatus.INVALID:
             outcome.refusal = report.error or "not an inspection report"
             outcome.status = PipelineStatus.INVALID
         else:
-            _emit(outcome, report, context, Uris(base), base)
+            _emit(outcome, report, Uris(base), base)
     except SourceError as exc:
         outcome.refusal = str(exc)
     except MemoryError:
@@ -154,11 +139,11 @@ def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
     return outcome
 
 
-def _emit(
-    outcome: Outcome, report: Report, context: QuoteContext | None, uris: Uris, base: str
-) -> None:
-    report.sha256 = outcome.sha256 or ""  # the graph is keyed by the bytes the build hashed
-    graph = report_graph(report, uris, context)
+def _emit(outcome: Outcome, report: Report, uris: Uris, base: str) -> None:
+    # The document was made from the very bytes the build hashed, so the record's hash (set
+    # where the record was made) is the one the manifest keys the file by.
+    resolved = resolve_report(report)
+    graph = report_graph(resolved, uris)
     inferred = infer(graph, base)
     ntriples = graph.serialize(format="nt", encoding="utf-8")
     triples = len(graph) + len(inferred)
@@ -166,9 +151,8 @@ def _emit(
     # authority's reference facts added: copying it instead cost 8 ms a report (measured).
     checked = graph
     checked += inferred
-    authority = inspection_key(report).authority
-    if authority:
-        checked.addN((*triple, checked) for triple in authority_triples(authority, uris))
+    if resolved.authority:
+        checked.addN((*triple, checked) for triple in authority_triples(resolved.authority, uris))
     result = validate_graph(checked, base, may_modify=True, engine=Engine.TURBO)
     outcome.violations = [f.line() for f in result.violations]
     outcome.warnings = [f.line() for f in result.warnings]
@@ -519,7 +503,7 @@ def build(
     base: str | None = None,
     prune: bool = False,
     workers: int = 2,
-    extractor: Extractor = extract_read_document,
+    extractor: Extractor = extract_document,
     limits: WorkerLimits | None = None,
     log: Log = _stderr,
     reviewed: ReviewedDecisions | None = None,

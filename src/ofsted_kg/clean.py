@@ -22,7 +22,9 @@ import bisect
 import html
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from .records import Evidence
 from .sources import HTML, MARKDOWN, Document
@@ -49,6 +51,37 @@ def _replace_chars(text: str, table: dict[str, str]) -> str:
 
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+# Characters of text kept either side of a quote (oa:prefix, oa:suffix).
+CONTEXT_CHARS = 32
+
+
+class QuoteLocator:
+    """Makes `Evidence` with its context: the text just before and after the quote.
+
+    Quotes are whitespace-folded, so each page is searched in its whitespace-folded form; the
+    first occurrence on the quote's page is taken.
+    """
+
+    def __init__(self, pages: Iterable[str]) -> None:
+        self._pages = [fold_whitespace(page) for page in pages]
+
+    def evidence(self, page: int, quote: str) -> Evidence:
+        around = self._context(page, quote)
+        return Evidence(page, quote, *around) if around else Evidence(page, quote)
+
+    def _context(self, page: int, quote: str) -> tuple[str, str] | None:
+        if not quote or not 1 <= page <= len(self._pages):
+            return None
+        # A quote may run over a page break: search its page and the rest of the document.
+        text = self._pages[page - 1]
+        start = text.find(quote)
+        if start < 0:
+            text = " ".join(self._pages[page - 1 :])
+            start = text.find(quote)
+            if start < 0:
+                return None
+        end = start + len(quote)
+        return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
 @dataclass(frozen=True)
@@ -63,8 +96,12 @@ class CleanText:
         return bisect.bisect_right(self.page_starts, offset)
 
     def evidence(self, start: int, end: int) -> Evidence:
-        """Evidence for text[start:end]: its page and the quote, whitespace folded."""
-        return Evidence(self.page_of(start), fold_whitespace(self.text[start:end]))
+        """Evidence for text[start:end]: its page, the quote (whitespace folded) and its context."""
+        return self._quotes.evidence(self.page_of(start), fold_whitespace(self.text[start:end]))
+
+    @cached_property
+    def _quotes(self) -> QuoteLocator:
+        return QuoteLocator(self.pages())
 
     @property
     def page_count(self) -> int:

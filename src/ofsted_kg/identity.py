@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .extract.names import clean_person_name
+from .names import clean_person_name
 from .uris import slug
 
 DECISIONS_ENV = "OFSTED_KG_DECISIONS"

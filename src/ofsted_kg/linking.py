@@ -48,29 +48,33 @@ from .uris import Uris, slug
 
 @dataclass(frozen=True)
 class Mention:
+    """A person mention as the graphs state it: the role's key and scheme from the vocabulary,
+    the authority's URN from the reference data, never read out of their IRIs."""
+
     node: str
     name: str
     role: str
+    role_key: str  # the role concept's skos:notation
+    is_inspector: bool  # the role is in the inspector-role scheme
     inspection: str
     authority: str | None
+    authority_urn: str | None  # the inspected authority's ofsted:ofstedUrn
     post: str | None
-
-    @property
-    def is_inspector(self) -> bool:
-        return "/inspector-role/" in self.role
 
     @property
     def role_family(self) -> str:
         """Inspectors who analyse data or assure quality are a family apart from those who
         inspect; an official's family is their post."""
-        role = self.role.rsplit("/", 1)[-1]
         if not self.is_inspector:
-            return role.replace("_", " ")
-        return "analysis" if re.search(r"analy|quality|data", role) else "inspection"
+            return self.role_key.replace("_", " ")
+        return "analysis" if re.search(r"analy|quality|data", self.role_key) else "inspection"
 
 
 def _prefixes(uris: Uris) -> str:
-    return f"PREFIX ofsted: <{uris.DEF}>\nPREFIX prov: <{PROV}>\nPREFIX schema: <{SCHEMA}>\n"
+    return (
+        f"PREFIX ofsted: <{uris.DEF}>\nPREFIX prov: <{PROV}>\nPREFIX schema: <{SCHEMA}>\n"
+        f"PREFIX skos: <{SKOS}>\n"
+    )
 
 
 class Linker:
@@ -100,13 +104,21 @@ class Linker:
         self.graph.add((s, p, o))
 
     def mentions(self) -> list[Mention]:
+        # The roles' keys and schemes come from the vocabulary (the ontology graph), the
+        # authorities' URNs from the reference graph.
+        inspector_roles = self.uris.scheme("INSPECTOR_ROLES")
         query = (
             _prefixes(self.uris)
-            + """SELECT DISTINCT ?mention ?name ?role ?inspection ?authority ?post WHERE {
+            + f"""SELECT DISTINCT ?mention ?name ?role ?roleKey ?inspectorRoles ?inspection
+                ?authority ?urn ?post WHERE {{
             ?inspection prov:qualifiedAssociation ?mention .
             ?mention ofsted:nameAsPrinted ?name ; prov:hadRole ?role .
-            OPTIONAL { ?inspection ofsted:inspectedAuthority ?authority }
-            OPTIONAL { ?mention ofsted:post ?post } }"""
+            ?role skos:notation ?roleKey .
+            OPTIONAL {{ ?role skos:inScheme ?inspectorRoles
+                        FILTER (?inspectorRoles = <{inspector_roles}>) }}
+            OPTIONAL {{ ?inspection ofsted:inspectedAuthority ?authority .
+                        ?authority ofsted:ofstedUrn ?urn }}
+            OPTIONAL {{ ?mention ofsted:post ?post }} }}"""
         )
         return sorted(
             (
@@ -114,8 +126,11 @@ class Linker:
                     r["mention"],
                     r["name"],
                     r["role"],
+                    r["roleKey"],
+                    "inspectorRoles" in r,
                     r["inspection"],
                     r.get("authority"),
+                    r.get("urn"),
                     r.get("post"),
                 )
                 for r in self.store.select(query, default_graphs=self.dataset)
@@ -154,12 +169,13 @@ class Linker:
             )
         years = self.inspection_years()
         documents = self.mention_documents()
+        # Keyed by the authority's URN ("" for Ofsted's inspectors).
         scopes: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
             if m.is_inspector:
                 scopes[""].append(m)
-            elif m.authority:
-                scopes[m.authority].append(m)
+            elif m.authority_urn:
+                scopes[m.authority_urn].append(m)
         resolved = []
         for scope, scoped in sorted(scopes.items()):
             by_key: dict[str, list[Mention]] = defaultdict(list)
@@ -182,8 +198,7 @@ class Linker:
                 )
                 for key, group in by_key.items()
             }
-            urn = scope.rsplit("/", 1)[-1]
-            label = f"officials of local authority {urn}" if scope else "inspectors"
+            label = f"officials of local authority {scope}" if scope else "inspectors"
             resolver = Resolver(groups, self.reviewed, label, authorities_count=not scope)
             resolver.resolve()
             resolved.append((resolver, dict(by_key)))
@@ -212,7 +227,7 @@ class Linker:
                     person = self.uris.inspector(display)
                     rules = {"same_name"}
                 else:
-                    urn = (group[0].authority or "").rsplit("/", 1)[-1]
+                    urn = group[0].authority_urn or ""
                     person = self.uris.official(urn, display)
                     rules = {"same_name_same_authority"}
                     self._posts(person, urn, slug(display), group, written)
@@ -243,8 +258,9 @@ class Linker:
         written: dict[str, str],
     ) -> None:
         for role in sorted({m.role for m in group if m.post}):
-            post = URIRef(next(m.post for m in group if m.role == role and m.post))
-            membership = self.uris.membership(urn, role.rsplit("/", 1)[-1], person_slug)
+            held = next(m for m in group if m.role == role and m.post)
+            post = URIRef(held.post)
+            membership = self.uris.membership(urn, held.role_key, person_slug)
             self.add(person, ORG.holds, post)
             self.add(membership, RDF.type, ORG.Membership)
             self.add(membership, ORG.member, person)

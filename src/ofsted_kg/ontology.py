@@ -40,6 +40,7 @@ PREFIXES: dict[str, Namespace] = {
     "schema": SCHEMA,
     "foaf": FOAF,
     "time": TIME,
+    "qb": QB,
 }
 
 SCHEME_LABELS: dict[str, str] = {

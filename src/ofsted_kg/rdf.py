@@ -1,81 +1,30 @@
-"""One `Report` record -> the rdflib Graph of its named graph.
+"""One resolved report record -> the rdflib Graph of its named graph; triples and nothing else.
 
-Every fact node carries `prov:wasDerivedFrom` its source document and `ofsted:evidence` a quoted
-passage: an `oa:SpecificResource` on the source with its page and an `oa:TextQuoteSelector`
-(exact quote, with prefix and suffix when the caller can locate the quote in the text). Triples
-are collected in a list and added in one go (rdflib's per-call overhead dominates otherwise).
+What the triples need beyond the record (its authority, the inspection's first day, the GSS code
+on that day, whether an LSCB is spoken of) is decided before, in resolve.py, and the quotes'
+context travels in their `Evidence`. Every fact node carries `prov:wasDerivedFrom` its source
+document and `ofsted:evidence` a quoted passage: an `oa:SpecificResource` on the source with its
+page and an `oa:TextQuoteSelector` (exact quote, with prefix and suffix when the quote was
+located in the text). Triples are collected in a list and added in one go (rdflib's per-call
+overhead dominates otherwise).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from . import vocab
-from .authorities import Authority, authorities, by_dfe_code, resolve
+from .authorities import Authority, authorities, statistical_neighbours
 from .families import family
-from .ontology import OA, ORG, SCHEMA, bind_prefixes
-from .records import Evidence, Report
+from .ontology import OA, ORG, QB, SCHEMA, bind_prefixes
+from .records import Evidence
+from .resolve import ResolvedReport
 from .uris import Uris, slug, statistical_geography
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
-# Finds a quote in the document and returns the text just before and after it.
-QuoteContext = Callable[[Evidence], tuple[str, str] | None]
-
-CONTEXT_CHARS = 32
-
-
-class PageTexts:
-    """Locates evidence quotes in the cleaned pages, for oa:prefix / oa:suffix.
-
-    Quotes are whitespace-folded, so each page is searched in its whitespace-folded form.
-    """
-
-    def __init__(self, pages: Iterable[str]) -> None:
-        self._pages = [" ".join(page.split()) for page in pages]
-
-    def __call__(self, evidence: Evidence) -> tuple[str, str] | None:
-        if not evidence.quote or not 1 <= evidence.page <= len(self._pages):
-            return None
-        # A quote may run over a page break: search its page and the rest of the document.
-        page_text = self._pages[evidence.page - 1]
-        start = page_text.find(evidence.quote)
-        text = page_text
-        if start < 0:
-            text = " ".join(self._pages[evidence.page - 1 :])
-            start = text.find(evidence.quote)
-            if start < 0:
-                return None
-        end = start + len(evidence.quote)
-        return text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
-
-
-@dataclass(frozen=True)
-class InspectionKey:
-    """What identifies the inspection a report describes: the authority and the first day."""
-
-    authority: Authority | None
-    start: str
-
-    def urn(self) -> str:
-        return self.authority.urn if self.authority else "unresolved"
-
-
-def inspection_key(report: Report) -> InspectionKey:
-    authority = resolve(report.local_authority.value if report.local_authority else None)
-    if report.inspection_dates:
-        start = min(p.start for p in report.inspection_dates)
-    elif report.letter_date:
-        start = report.letter_date.value
-    elif report.publication_date:
-        start = report.publication_date.value
-    else:
-        start = f"undated-{report.sha256[:12]}"
-    return InspectionKey(authority, start)
 
 
 def _date(value: str) -> Literal:
@@ -83,14 +32,13 @@ def _date(value: str) -> Literal:
 
 
 class ReportGraphBuilder:
-    def __init__(self, report: Report, uris: Uris, context: QuoteContext | None) -> None:
-        self.report = report
+    def __init__(self, resolved: ResolvedReport, uris: Uris) -> None:
+        self.resolved = resolved
+        self.report = resolved.report
         self.uris = uris
         self.T = uris.term
-        self.context = context
-        self.source = uris.source(report.sha256)
-        self.key = inspection_key(report)
-        self.inspection = uris.inspection(self.key.urn(), self.key.start)
+        self.source = uris.source(self.report.sha256)
+        self.inspection = uris.inspection(resolved.authority_urn, resolved.start)
         self.triples: list[Triple] = []
         self._evidence_done: set[URIRef] = set()
 
@@ -116,10 +64,10 @@ class ReportGraphBuilder:
         self.add(node, OA.hasSelector, selector)
         self.add(selector, RDF.type, OA.TextQuoteSelector)
         self.add(selector, OA.exact, Literal(evidence.quote))
-        around = self.context(evidence) if self.context else None
-        if around:
-            self.add(selector, OA.prefix, Literal(around[0]))
-            self.add(selector, OA.suffix, Literal(around[1]))
+        if evidence.prefix is not None:
+            self.add(selector, OA.prefix, Literal(evidence.prefix))
+        if evidence.suffix is not None:
+            self.add(selector, OA.suffix, Literal(evidence.suffix))
         return node
 
     def part(self, name: str, key: str | int) -> URIRef:
@@ -160,19 +108,18 @@ class ReportGraphBuilder:
         for inspectorate in kind.inspectorates:
             self.add(i, PROV.wasAssociatedWith, uris.organisation(inspectorate))
         where = r.local_authority.value if r.local_authority else "unknown authority"
-        label = f"{kind.label}: {where}, {self.key.start}"
+        label = f"{kind.label}: {where}, {self.resolved.start}"
         self.add(i, RDFS.label, Literal(label, lang="en"))
-        authority = self.key.authority
+        authority = self.resolved.authority
         if authority and r.local_authority:
             self.add(i, T("inspectedAuthority"), uris.authority(authority.urn))
             self.add(i, T("authorityAsPrinted"), Literal(r.local_authority.value))
             self.add(i, T("evidence"), self.evidence(r.local_authority.evidence))
-            dated = not self.key.start.startswith("undated")  # fieldwork, letter or publication day
-            gss = authority.gss_on(self.key.start if dated else None)
+            gss = self.resolved.gss_code
             if gss:
                 self.add(i, T("laGssCode"), Literal(gss))
                 self.add(i, T("inspectedArea"), statistical_geography(gss))
-            if self._mentions_board():
+            if self.resolved.mentions_safeguarding_board:
                 board = uris.safeguarding_board(authority.urn)
                 self.add(uris.authority(authority.urn), T("safeguardingBoard"), board)
                 self.add(board, RDF.type, T("SafeguardingBoard"))
@@ -189,14 +136,6 @@ class ReportGraphBuilder:
             self.add(node, PROV.wasDerivedFrom, self.source)
             self.add(node, T("evidence"), self.evidence(period.evidence))
 
-    def _mentions_board(self) -> bool:
-        r = self.report
-        return (
-            any(j.area == "lscb" for j in r.judgements)
-            or any(rec.target == "lscb" for rec in r.recommendations)
-            or any(p.role == "lscb_chair" for p in r.officials)
-        )
-
     def judgements(self) -> None:
         for j in self.report.judgements:
             node = self.part("judgement", j.area)
@@ -207,7 +146,7 @@ class ReportGraphBuilder:
             self.add(node, self.T("grade"), self.uris.concept("GRADES", j.grade))
 
     def people(self) -> None:
-        authority = self.key.authority
+        authority = self.resolved.authority
         for scheme, mentions in (
             ("INSPECTOR_ROLES", self.report.inspectors),
             ("OFFICIAL_ROLES", self.report.officials),
@@ -278,11 +217,18 @@ class ReportGraphBuilder:
                 self.add(node, self.T("statedArea"), Literal(prev.area))
 
     def statistics(self) -> None:
-        T = self.T
+        # Each an observation of the statistics data set (ontology: ofsted:statisticsStructure).
+        T, resolved = self.T, self.resolved
         for n, stat in enumerate(self.report.statistics or [], 1):
             node = self.part("statistic", f"{n}-{stat.measure}")
             self.fact(node, "Statistic", stat.evidence)
+            self.add(node, RDF.type, QB.Observation)
+            self.add(node, QB.dataSet, self.uris.statistics_dataset())
             self.add(self.inspection, T("hasStatistic"), node)
+            if resolved.authority:
+                self.add(node, T("refArea"), self.uris.authority(resolved.authority.urn))
+            if resolved.first_day:
+                self.add(node, T("refPeriod"), _date(resolved.first_day))
             self.add(node, T("measure"), self.uris.concept("STATISTIC_MEASURES", stat.measure))
             self.add(node, T("unit"), self.uris.concept("STATISTIC_UNITS", stat.unit))
             self.add(node, T("value"), Literal(str(stat.value), datatype=XSD.decimal))
@@ -334,35 +280,38 @@ def authority_triples(authority: Authority, uris: Uris) -> list[Triple]:
     return triples
 
 
-def neighbour_triples(authority: Authority, uris: Uris) -> list[Triple]:
+def neighbour_triples(authority: Authority, peers: list[Authority], uris: Uris) -> list[Triple]:
     """The authority's DfE statistical neighbours. Only in the reference graph, not in the
     authority facts a report graph is validated with: there the neighbours are not described."""
-    peers = by_dfe_code()
-    return [
-        (uris.authority(authority.urn), uris.term("statisticalNeighbour"), uris.authority(peer.urn))
-        for peer in (peers[code] for code in authority.stat_neighbours if code in peers)
-    ]
+    node, neighbour = uris.authority(authority.urn), uris.term("statisticalNeighbour")
+    return [(node, neighbour, uris.authority(peer.urn)) for peer in peers]
 
 
 def reference_graph(uris: Uris) -> Graph:
-    """Every authority of the reference data, and Ofsted itself."""
+    """Every authority of the reference data, Ofsted itself, and the statistics data set."""
     graph = bind_prefixes(Graph(), uris)
     ofsted = uris.ofsted()
     graph.add((ofsted, RDF.type, ORG.Organization))
     graph.add((ofsted, SKOS.prefLabel, Literal("Ofsted", lang="en")))
     graph.add((ofsted, RDFS.label, Literal("Ofsted", lang="en")))
+    dataset = uris.statistics_dataset()
+    graph.add((dataset, RDF.type, QB.DataSet))
+    graph.add((dataset, QB.structure, uris.term("statisticsStructure")))
+    label = Literal("Figures Ofsted's reports give about local authorities' areas", lang="en")
+    graph.add((dataset, RDFS.label, label))
     for authority in authorities().values():
         graph.addN((s, p, o, graph) for s, p, o in authority_triples(authority, uris))
-        graph.addN((s, p, o, graph) for s, p, o in neighbour_triples(authority, uris))
+        peers = statistical_neighbours(authority)
+        graph.addN((s, p, o, graph) for s, p, o in neighbour_triples(authority, peers, uris))
     return graph
 
 
-def report_triples(report: Report, uris: Uris, context: QuoteContext | None = None) -> list[Triple]:
-    return ReportGraphBuilder(report, uris, context).build()
+def report_triples(resolved: ResolvedReport, uris: Uris) -> list[Triple]:
+    return ReportGraphBuilder(resolved, uris).build()
 
 
-def report_graph(report: Report, uris: Uris, context: QuoteContext | None = None) -> Graph:
+def report_graph(resolved: ResolvedReport, uris: Uris) -> Graph:
     """The graph of one report (not yet typed by inference; see reasoning.py)."""
     graph = bind_prefixes(Graph(), uris)
-    graph.addN((s, p, o, graph) for s, p, o in report_triples(report, uris, context))
+    graph.addN((s, p, o, graph) for s, p, o in report_triples(resolved, uris))
     return graph

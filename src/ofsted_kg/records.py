@@ -2,6 +2,8 @@
 
 Every fact carries `Evidence` (page and quoted text); the source file and its hash live once on
 the `Report`. `Report.to_json()` gives the FORMAT.md keys plus provenance and richer fields.
+Every record but `Report` is frozen; a `Report` is filled in by its family's extractor and, once
+extraction has returned it, never changed (later steps use `dataclasses.replace`).
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ from .vocab import Area, Grade, InspectorRole, OfficialRole
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where a fact was read: 1-based page of the source and the exact text quoted."""
+    """Where a fact was read: 1-based page of the source and the exact text quoted, with the
+    text just before and after the quote (an oa:TextQuoteSelector's prefix and suffix) when the
+    quote was located in the document's text; None when it was not."""
 
     page: int
     quote: str
+    prefix: str | None = None
+    suffix: str | None = None
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,10 @@ class Uris:
         """The decision that the name `merged_name` is printed for `person`."""
         return URIRef(f"{person}/identity/{slug(merged_name)}")
 
+    def statistics_dataset(self) -> URIRef:
+        """The qb:DataSet every statistic is an observation of."""
+        return self._id("dataset", "statistics")
+
     def source(self, sha256: str) -> URIRef:
         return self._id("source", sha256)
 

@@ -251,6 +251,10 @@ def _finding_order(finding: Finding) -> tuple[str, str, str, str]:
     return (finding.severity, finding.focus, finding.path, finding.message)
 
 
+# The names Finding.severity uses for SHACL's severities.
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
 def _findings(results: Graph) -> list[Finding]:
     found = []
     for result in results.subjects(predicate=SH.resultSeverity):
@@ -259,7 +263,7 @@ def _findings(results: Graph) -> list[Finding]:
         path = results.value(result, SH.resultPath)
         found.append(
             Finding(
-                severity=str(severity).rsplit("#", 1)[-1],
+                severity=SEVERITY_NAMES.get(severity, str(severity)),
                 focus=str(results.value(result, SH.focusNode)),
                 path=str(path) if isinstance(path, URIRef) else "",
                 message=str(message) if message is not None else "constraint not met",
@@ -276,7 +280,8 @@ def validate_store(store: Store, base: str | None = None) -> ValidationReport:
     and that is two sourced claims, not a broken graph. The reference data and the linking graph
     are validated once each.
     """
-    from .build import stored_graphs  # the build's manifest; build.py imports this module
+    # The build's manifest; build.py imports this module.
+    from .build import read_manifest, report_graphs, stored_graphs
 
     uris = Uris(base)
     graphs = stored_graphs(store, uris)
@@ -284,16 +289,16 @@ def validate_store(store: Store, base: str | None = None) -> ValidationReport:
         raise StoreError("the store holds no manifest graph: nothing was built there")
     reference = _graph(store, str(uris.graph("reference")))
     findings: list[Finding] = list(validate_graph(reference, base).findings)
-    for name in graphs:
-        if name.startswith(str(uris.report_graph(""))) and not name.endswith("/inferred"):
-            data = _graph(store, name) + _graph(store, f"{name}/inferred")
-            for authority in set(data.objects(None, uris.term("inspectedAuthority"))):
-                data += _describe(reference, authority, uris.term("hasGssCode"))
-        elif name == str(uris.graph("linking")):
-            data = _graph(store, name)
-        else:
-            continue
+    # The report graphs are those the manifest's entries name (stored_graphs has checked that
+    # the store holds them); their inferences are in the graph uris.inferred_graph names.
+    for name in report_graphs(read_manifest(store, uris)):
+        data = _graph(store, name) + _graph(store, str(uris.inferred_graph(URIRef(name))))
+        for authority in set(data.objects(None, uris.term("inspectedAuthority"))):
+            data += _describe(reference, authority, uris.term("hasGssCode"))
         findings.extend(validate_graph(data, base).findings)
+    linking = str(uris.graph("linking"))
+    if linking in graphs:
+        findings.extend(validate_graph(_graph(store, linking), base).findings)
     return ValidationReport(tuple(findings))
 
 

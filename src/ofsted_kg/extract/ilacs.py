@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from ..clean import CleanText
+from ..names import plain_authority_name
 from ..records import DateFact, Judgement, Period, Report, TextFact
 from ..vocab import Area, parse_grade
 from .dates import dates_line, find_dates, find_periods
 from .improvements import recommendations
 from .lists import bullet_items, bullets_before
-from .names import plain_authority_name
 from .people import lead_inspectors
 from .previous import previous_inspections
 

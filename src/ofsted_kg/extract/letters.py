@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 
 from ..clean import CleanText
+from ..names import plain_authority_name
 from ..records import DateFact, ListItem, Period, Report, TextFact
 from .dates import DATE_RE, find_periods
 from .improvements import list_items, recommendations
 from .lists import Item, bullet_items, heading_end
-from .names import plain_authority_name
 from .people import addressee, copy_list, merge_people, named_visit_inspectors, signatories
 from .previous import previous_inspections
 

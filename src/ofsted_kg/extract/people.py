@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..clean import CleanText, fold_whitespace
-from ..records import PersonMention
-from ..vocab import InspectorRole, OfficialRole
-from .names import (
+from ..names import (
     PARTICLES,
     TITLE,
     clean_person_name,
@@ -24,6 +22,8 @@ from .names import (
     is_name_word,
     looks_like_person_name,
 )
+from ..records import PersonMention
+from ..vocab import InspectorRole, OfficialRole
 
 # What ends one name in a printed list: a comma, semicolon, colon, '&', 'and', a bracketed note,
 # a full stop after a word (not after an initial: "Fiona J. Millns"), or a title (see

@@ -19,6 +19,7 @@ import re
 from enum import StrEnum
 
 from ..clean import BULLET, CleanText
+from ..names import plain_authority_name
 from ..records import (
     DateFact,
     Judgement,
@@ -33,7 +34,6 @@ from ..vocab import GRADE_PHRASE, Area, Grade, ReportKind, parse_grade
 from .dates import dates_line, find_periods, parse_date, parse_month
 from .improvements import framework_reference, list_items, states_none
 from .lists import bullet_items
-from .names import plain_authority_name
 from .previous import named_inspections
 from .sections import (
     GroupedItem,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from .data import literal, select, uris
 from .paths import href
-from .views import local
 
 MAX_QUERY = 100  # characters of a search
 SEARCH_LIMIT = 50
@@ -23,12 +22,10 @@ class Hit:
     matched: str  # the name variant that matched, when not the main name
 
 
-def _kind(uri: str, types: str) -> str:
+def _kind(types: str, official: bool) -> str:
     if "LocalAuthority" in types:
         return "Local authority"
-    if "/id/person/official/" in uri:
-        return "Official"
-    return "Inspector"
+    return "Official" if official else "Inspector"
 
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
@@ -39,18 +36,22 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
         return []
     rows = select(
         f"""SELECT ?s (SAMPLE(?main) AS ?name) (MIN(?alt) AS ?variant)
-                   (GROUP_CONCAT(DISTINCT STR(?t)) AS ?types) (MIN(?rank) AS ?first) WHERE {{
+                   (GROUP_CONCAT(DISTINCT STR(?t)) AS ?types) (MIN(?rank) AS ?first)
+                   (MAX(?holds) AS ?official) WHERE {{
               VALUES ?t {{ ofsted:LocalAuthority schema:Person }}
               ?s a ?t ; skos:prefLabel|rdfs:label|skos:altLabel ?alt .
               ?s skos:prefLabel|schema:name ?main .
               FILTER (CONTAINS(LCASE(STR(?alt)), {literal(needle)}))
               BIND (IF(STRSTARTS(LCASE(STR(?alt)), {literal(needle)}), 0, 1) AS ?rank)
+              # An official is named in an official's role (the role's scheme, from the graph).
+              BIND (EXISTS {{ ?mention prov:agent ?s ;
+                  prov:hadRole/skos:inScheme <{uris().scheme("OFFICIAL_ROLES")}> }} AS ?holds)
             }} GROUP BY ?s ORDER BY ?first LCASE(?name) LIMIT {limit}"""
     )
     return [
         Hit(
             r["name"].value,
-            _kind(r["s"].value, r["types"].value),
+            _kind(r["types"].value, r["official"].value == "true"),
             href(r["s"].value),
             r["s"].value,
             r["variant"].value if r["variant"].value != r["name"].value else "",
@@ -101,12 +102,13 @@ def grade_counts() -> dict[str, dict[str, int]]:
     """Per year of the inspection's first day: how many overall-effectiveness grades of each kind."""
     area = uris().concept("AREAS", "overall_effectiveness")
     rows = select(
-        f"""SELECT ?year ?grade (COUNT(DISTINCT ?i) AS ?n) WHERE {{
+        f"""SELECT ?year ?key (COUNT(DISTINCT ?i) AS ?n) WHERE {{
               ?i ofsted:hasJudgement ?j ; schema:startDate ?d .
               ?j ofsted:judgementArea <{area}> ; ofsted:grade ?grade .
-              BIND (STR(YEAR(?d)) AS ?year) }} GROUP BY ?year ?grade"""
+              ?grade skos:notation ?key .
+              BIND (STR(YEAR(?d)) AS ?year) }} GROUP BY ?year ?key"""
     )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for r in rows:
-        counts[r["year"].value][local(r["grade"].value)] = int(r["n"].value)
+        counts[r["year"].value][r["key"].value] = int(r["n"].value)
     return dict(counts)
