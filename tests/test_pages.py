@@ -42,8 +42,7 @@ uris = Uris(DEFAULT_BASE)
 
 
 def _rows(store: EmbeddedStore, sparql: str) -> list[dict[str, str]]:
-    data, _ = store.query(sparql, result_format="application/sparql-results+json")
-    return [{k: v["value"] for k, v in b.items()} for b in json.loads(data)["results"]["bindings"]]
+    return store.select(sparql)
 
 
 def _add_hostile_person(store: EmbeddedStore, inspection: str) -> None:
