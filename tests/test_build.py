@@ -16,8 +16,9 @@ from graph_fixtures import (
     gold_records,
 )
 
-from ofsted_kg.build import build, read_fingerprints, read_manifest
+from ofsted_kg.build import build
 from ofsted_kg.export import FORMATS, export, parse_export
+from ofsted_kg.manifest import read_fingerprints, read_manifest
 from ofsted_kg.queries import load_queries, run_named
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.store.results import select_results

@@ -14,10 +14,11 @@ import pytest
 from conftest import PDF_DIR, SEEDS_DIR
 from rdflib import Graph
 
-from ofsted_kg.build import BuildStats, build, read_manifest, report_graphs
+from ofsted_kg.build import BuildStats, build
 from ofsted_kg.export import export
 from ofsted_kg.identity import name_key
 from ofsted_kg.linking import unresolved_people
+from ofsted_kg.manifest import read_manifest, report_graphs
 from ofsted_kg.queries import load_queries, run_named, select_named
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris

@@ -25,7 +25,7 @@ import pytest
 from conftest import PDF_DIR, SEEDS_DIR
 from rdflib import Literal
 
-from ofsted_kg.build import build, read_manifest
+from ofsted_kg.build import build
 from ofsted_kg.build_workers import (
     MEMORY_LIMIT_ENV,
     TIME_LIMIT_ENV,
@@ -33,6 +33,7 @@ from ofsted_kg.build_workers import (
     WorkerLimits,
     WorkerPool,
 )
+from ofsted_kg.manifest import read_manifest
 from ofsted_kg.sources import (
     MAX_FILE_BYTES,
     SourceError,

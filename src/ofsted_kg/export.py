@@ -13,8 +13,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .build import stored_graphs
 from .formats import EXPORT_FORMATS
+from .manifest import stored_graphs
 from .ontology import PREFIXES
 from .store import Store
 from .store.base import ntriples_as_nquads

@@ -23,6 +23,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from .manifest import stored_graphs
 from .ontology import parse_turtle, vocabulary_graph
 from .resources import shape_files
 from .store import Store, StoreError
@@ -232,8 +233,6 @@ def validate_store(store: Store, base: str | None = None) -> ValidationReport:
     and that is two sourced claims, not a broken graph. The reference data and the linking graph
     are validated once each.
     """
-    from .build import stored_graphs  # the build's manifest; build.py imports this module
-
     uris = Uris(base)
     graphs = stored_graphs(store, uris)
     if not graphs:
