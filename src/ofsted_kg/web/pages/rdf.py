@@ -31,13 +31,13 @@ def description(topic: str) -> list[ox.Triple]:
         abort(exc.status, exc.message)
 
 
-def serialize(topic: str, document: str, wanted: str) -> bytes:
+def serialize(topic: str, document: str, media_type: str) -> bytes:
     triples = set(description(topic))
     if topic != document:
         triples.add(ox.Triple(ox.NamedNode(document), PRIMARY_TOPIC, ox.NamedNode(topic)))
     ordered = sorted(triples, key=str)
     options = {}
-    fmt = RDF_FORMATS[wanted]
+    fmt = RDF_FORMATS[media_type]
     if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML):
         prefixes = project_prefixes(uris())
         prefixes["foaf"] = "http://xmlns.com/foaf/0.1/"
