@@ -14,11 +14,11 @@ import pyoxigraph as ox
 
 class Term(str):
     """One RDF term of a result row: its text (an IRI, a literal's lexical form, a blank node's
-    label) with what kind of term it is.
+    label) as a `str`, with what kind of term it is.
 
-    A term is its text, so a row's values read, compare and hash as the strings they spell (the
-    build and linking use them so); two terms are equal only when they are the same term (an
-    IRI is never equal to a literal of the same text, nor "x"@en to "x")."""
+    A term compares and hashes as its text, as the build and linking read rows; where two
+    terms of the same text must stay apart (an IRI and a literal, "x"@en and "x"), compare their
+    `identity`."""
 
     is_uri: bool
     is_blank: bool
@@ -42,18 +42,10 @@ class Term(str):
     def value(self) -> str:
         return str.__str__(self)
 
-    def _identity(self) -> tuple[str, bool, bool, str | None, str | None]:
+    @property
+    def identity(self) -> tuple[str, bool, bool, str | None, str | None]:
+        """What makes the term this term: equal for two terms only when they are the same term."""
         return (self.value, self.is_uri, self.is_blank, self.lang, self.datatype)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Term):
-            return self._identity() == other._identity()
-        return str.__eq__(self, other)
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = str.__hash__  # equal terms have equal text
 
     def __repr__(self) -> str:
         return f"Term({str.__repr__(self)})"
