@@ -16,10 +16,12 @@ from graph_fixtures import (
     gold_records,
 )
 
-from ofsted_kg.build import build, read_fingerprints, read_manifest
+from ofsted_kg.build import build
 from ofsted_kg.export import FORMATS, export, parse_export
-from ofsted_kg.queries import json_rows, load_queries, run_named
+from ofsted_kg.manifest import read_fingerprints, read_manifest
+from ofsted_kg.queries import load_queries, run_named
 from ofsted_kg.store import EmbeddedStore
+from ofsted_kg.store.results import select_results
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import validate_store
 
@@ -47,8 +49,7 @@ SUMMARY_COLUMNS = [
 
 
 def select(store, sparql: str) -> list[dict[str, str]]:
-    data, _ = store.query(sparql, result_format="application/sparql-results+json")
-    return json_rows(data)[1]
+    return store.select(sparql)
 
 
 def persons_named(store, name: str) -> dict[str, set[str]]:
@@ -141,7 +142,7 @@ def assert_summary_matches_gold(store) -> None:
     query = load_queries()["inspection-summary"]
     assert list(query.columns) == SUMMARY_COLUMNS
     data, _ = run_named(store, query, {}, "json")
-    columns, rows = json_rows(data)
+    columns, rows = select_results(data)
     assert columns == SUMMARY_COLUMNS
     by_file = {row["source_file"]: row for row in rows}
     for doc, gold in gold_records().items():

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,11 +14,12 @@ import pytest
 from conftest import PDF_DIR, SEEDS_DIR
 from rdflib import Graph
 
-from ofsted_kg.build import BuildStats, build, read_manifest, report_graphs
+from ofsted_kg.build import BuildStats, build
 from ofsted_kg.export import export
 from ofsted_kg.identity import name_key
 from ofsted_kg.linking import unresolved_people
-from ofsted_kg.queries import json_rows, load_queries, run_named
+from ofsted_kg.manifest import read_manifest, report_graphs
+from ofsted_kg.queries import load_queries, run_named, select_named
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import validate_graph
@@ -41,12 +41,7 @@ class Corpus:
     log: list[str]
 
     def rows(self, sparql: str) -> list[dict[str, str]]:
-        data, _ = self.store.query(
-            PREFIXES + sparql, result_format="application/sparql-results+json"
-        )
-        return [
-            {k: v["value"] for k, v in b.items()} for b in json.loads(data)["results"]["bindings"]
-        ]
+        return self.store.select(PREFIXES + sparql)
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +67,7 @@ def test_all_reports_build_link_and_summarise(corpus: Corpus) -> None:
 
     # Steve Lowe: shadow inspector in 2017 (Bath and North East Somerset), lead from 2019.
     history = load_queries()["inspector-history"]
-    data, _ = run_named(store, history, {"name_contains": "Steve Lowe"}, "json")
-    _, rows = json_rows(data)
+    rows = select_named(store, history, {"name_contains": "Steve Lowe"})
     assert {r["person"] for r in rows} == {str(Uris().inspector("Steve Lowe"))}
     roles = {r["role"] for r in rows}
     assert {"shadow_inspector", "lead_inspector"} <= roles
@@ -106,8 +100,7 @@ def test_all_reports_build_link_and_summarise(corpus: Corpus) -> None:
 
 def test_la_timeline_has_one_row_per_inspection(corpus: Corpus) -> None:
     timeline = load_queries()["la-timeline"]
-    data, _ = run_named(corpus.store, timeline, {"name_contains": "North Somerset"}, "json")
-    _, rows = json_rows(data)
+    rows = select_named(corpus.store, timeline, {"name_contains": "North Somerset"})
     assert len(rows) == len({r["inspection"] for r in rows}) >= 4
     [sif] = [r for r in rows if r["start_date"] == "2017-06-12"]
     assert len(sif["source_file"].split(";")) == 2

@@ -10,7 +10,6 @@ uninterrupted build (compared as N-Quads exports).
 from __future__ import annotations
 
 import io
-import json
 import os
 import random
 import shutil
@@ -105,10 +104,7 @@ def read_working_copy(path: Path, scratch: Path) -> StoreState | None:
 
 
 def _select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
-    data, _ = store.query(query, result_format="application/sparql-results+json")
-    return [
-        {k: v["value"] for k, v in row.items()} for row in json.loads(data)["results"]["bindings"]
-    ]
+    return store.select(query)
 
 
 def assert_each_file_before_or_after(state: StoreState, clean: StoreState) -> None:

@@ -11,12 +11,12 @@ from rdflib.namespace import XSD
 from ofsted_kg.queries import (
     QueryParameterError,
     bind_parameters,
-    json_rows,
     load_queries,
     parse_query_file,
     query_text,
     run_named,
 )
+from ofsted_kg.store.results import select_results
 from ofsted_kg.uris import Uris
 
 QUERIES = load_queries()
@@ -36,7 +36,7 @@ EXPECTED = {
 def rows(store, name: str, **params: str) -> list[dict[str, str]]:
     data, media_type = run_named(store, QUERIES[name], params, "json")
     assert media_type.startswith("application/sparql-results+json")
-    columns, found = json_rows(data)
+    columns, found = select_results(data)
     assert columns == list(QUERIES[name].columns), name
     return found
 

@@ -7,7 +7,6 @@ through it. Rows are compared as multisets of {column: value}.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import urllib.request
@@ -20,6 +19,7 @@ from web_server import running_server
 
 from ofsted_kg.queries import load_queries, run_named
 from ofsted_kg.store import EmbeddedStore, open_store
+from ofsted_kg.store.results import select_results
 from ofsted_kg.web import WebConfig
 
 PDFS = [
@@ -43,11 +43,8 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def rows_of(sparql_json: bytes | str) -> Counter[tuple[tuple[str, str], ...]]:
-    data = json.loads(sparql_json)
-    return Counter(
-        tuple(sorted((name, term["value"]) for name, term in binding.items()))
-        for binding in data["results"]["bindings"]
-    )
+    _, rows = select_results(sparql_json)
+    return Counter(tuple(sorted((name, term.value) for name, term in row.items())) for row in rows)
 
 
 @pytest.fixture(scope="module")

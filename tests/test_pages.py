@@ -19,6 +19,7 @@ from web_server import Running, chromium_browser, running_server
 
 from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
+from ofsted_kg.store.results import select_results
 from ofsted_kg.uris import DEFAULT_BASE, Uris
 from ofsted_kg.web import WebConfig
 
@@ -43,8 +44,7 @@ uris = Uris(DEFAULT_BASE)
 
 
 def _rows(store: EmbeddedStore, sparql: str) -> list[dict[str, str]]:
-    data, _ = store.query(sparql, result_format="application/sparql-results+json")
-    return [{k: v["value"] for k, v in b.items()} for b in json.loads(data)["results"]["bindings"]]
+    return store.select(sparql)
 
 
 def _add_hostile_person(store: EmbeddedStore, inspection: str) -> None:
@@ -246,7 +246,7 @@ def test_inspection_page_links_its_legal_basis_to_legislation_gov_uk(site) -> No
         server, "/sparql?query=" + quote(query), "application/sparql-results+json"
     )
     assert status == 200
-    sif = json.loads(body)["results"]["bindings"][0]["i"]["value"]  # Somerset 2015, a SIF report
+    sif = select_results(body)[1][0]["i"]  # Somerset 2015, a SIF report
     html = get(server, doc_path(sif), "text/html")[2].decode()
     assert "<dt>Legal basis</dt>" in html
     assert (
@@ -264,12 +264,12 @@ def test_an_inspection_reported_twice_lists_each_recommendation_once(site) -> No
         f"GRAPH ?g {{ <{inspection}> <{uris.term('hasRecommendation')}> ?r }} }}"
     )
     body = get(server, "/sparql?query=" + quote(query), "application/sparql-results+json")[2]
-    counts = json.loads(body)["results"]["bindings"][0]
-    assert counts["documents"]["value"] == "2" and int(counts["n"]["value"]) > 20
+    counts = select_results(body)[1][0]
+    assert counts["documents"] == "2" and int(counts["n"]) > 20
     html = get(server, doc_path(inspection), "text/html")[2].decode()
     section = html.split('id="recommendations-heading"')[1].split('id="team-heading"')[0]
     items = re.findall(r'<li value="\d+"><a href="([^"]+)"', section)
-    assert len(items) == len(set(items)) == int(counts["n"]["value"])
+    assert len(items) == len(set(items)) == int(counts["n"])
     stated_by = "(stated by 002_9e3392fa40d9fa68.txt, 80555_somerset_2015-03-27.pdf)"
     assert section.count(stated_by) == len(items)
     assert len(html) < 200_000
@@ -354,7 +354,7 @@ def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:
         "/sparql?query=" + quote(sparql),
         headers={"Accept": "application/sparql-results+json"},
     )
-    resources = [row["r"]["value"] for row in json.loads(body)["results"]["bindings"]]
+    resources = [row["r"] for row in select_results(body)[1]]
     assert len(resources) > 50
     for resource in resources:
         status, _, body = get(server, doc_path(resource), "application/rdf+xml")

@@ -39,6 +39,7 @@ from ofsted_kg.linking import link
 from ofsted_kg.queries import load_queries, run_named
 from ofsted_kg.store import EmbeddedStore, StoreError
 from ofsted_kg.store.remote import RemoteStore
+from ofsted_kg.store.results import select_results
 from ofsted_kg.uris import Uris
 
 PDFS = sorted(PDF_DIR.glob("*.pdf"))[:41]
@@ -85,9 +86,9 @@ def remote_store(server: Server) -> RemoteStore:
 def rows_of(sparql_json: bytes) -> Counter[tuple[tuple[str, str], ...]]:
     """The rows as a multiset. A GROUP_CONCAT's order is the engine's (SPARQL leaves it open, and
     the embedded store's varies from group to group), so `source_file` lists compare sorted."""
-    bindings = json.loads(sparql_json)["results"]["bindings"]
+    _, rows = select_results(sparql_json)
     return Counter(
-        tuple(sorted((k, _sorted_list(k, t["value"])) for k, t in row.items())) for row in bindings
+        tuple(sorted((k, _sorted_list(k, t.value)) for k, t in row.items())) for row in rows
     )
 
 

@@ -44,9 +44,7 @@ def batch(
 
 
 def _select(store: EmbeddedStore, query: str) -> list[dict[str, str]]:
-    data, _ = store.query(query, result_format="application/sparql-results+json")
-    rows = json.loads(data)["results"]["bindings"]
-    return [{k: v["value"] for k, v in row.items()} for row in rows]
+    return store.select(query)
 
 
 def test_build_goes_on_and_names_every_refusal(batch) -> None:

@@ -4,7 +4,6 @@ visible without a restart (the store's generations: store/generations.py)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -24,6 +23,7 @@ from conftest import PDF_DIR, REPO, SEEDS_DIR
 from test_serve_cli import free_port, wait_for
 
 from ofsted_kg.store.generations import Layout
+from ofsted_kg.store.results import select_results
 
 CLIENTS = 4
 TOKEN = "refresh-test-token"
@@ -65,7 +65,7 @@ def count(base: str, sparql: str) -> int:
         headers={"Accept": "application/sparql-results+json"},
     )
     assert status == 200, body
-    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    return int(select_results(body)[1][0]["n"])
 
 
 @contextmanager

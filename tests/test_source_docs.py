@@ -21,8 +21,9 @@ from rdflib.namespace import DCTERMS
 from web_server import Running, running_server
 
 from ofsted_kg import vocab
-from ofsted_kg.build import build, read_manifest
+from ofsted_kg.build import build
 from ofsted_kg.extract import extract_document
+from ofsted_kg.manifest import read_manifest
 from ofsted_kg.sources import read_document
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from rdflib import Literal
 from web_server import FIXTURE_GRAPH, fixture_store, running_server
 
+from ofsted_kg.queries import parse_query_file, select_named
 from ofsted_kg.store import StoreError, open_store
 from ofsted_kg.store.remote import RemoteStore
 from ofsted_kg.web import WebConfig
@@ -55,26 +53,22 @@ def test_remote_store_round_trip(remote):
     assert GRAPH not in remote.named_graphs()
 
 
-def test_remote_query_with_bindings_as_terms(remote):
-    sparql = (
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?a ?label WHERE { ?a rdfs:label ?label }"
+def test_remote_named_query_binds_parameters_as_terms(remote, tmp_path):
+    """Parameters reach a remote store as they reach the embedded one: terms in a VALUES block
+    at the start of the WHERE group (queries.py), never spliced text."""
+    path = tmp_path / "labelled.rq"
+    path.write_text(
+        "# param: label string — the label\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?a WHERE { ?a rdfs:label ?label }\n",
+        encoding="utf-8",
     )
-    body, media_type = remote.query(
-        sparql,
-        result_format="application/sparql-results+json",
-        bindings={"label": Literal("Authority 7")},
-    )
-    assert media_type == "application/sparql-results+json"
-    rows = json.loads(body)["results"]["bindings"]
-    assert [r["a"]["value"] for r in rows] == ["http://example.org/authority7"]
+    query = parse_query_file(path)
+    rows = select_named(remote, query, {"label": "Authority 7"})
+    assert [row["a"] for row in rows] == ["http://example.org/authority7"]
+    assert rows[0]["a"].is_uri
     # A value that looks like SPARQL stays one literal.
-    body, _ = remote.query(
-        sparql,
-        result_format="application/sparql-results+json",
-        bindings={"label": Literal('x" } ?a ?b ?c . { "')},
-    )
-    assert json.loads(body)["results"]["bindings"] == []
+    assert select_named(remote, query, {"label": 'x" } ?a ?b ?c . { "'}) == []
 
 
 def test_remote_store_without_token_cannot_write(remote_server, monkeypatch):

@@ -3,7 +3,6 @@ download as the default one does, from the CLI and over HTTP, once the base is m
 
 from __future__ import annotations
 
-import json
 import urllib.request
 from collections import Counter
 from pathlib import Path
@@ -16,6 +15,7 @@ from ofsted_kg.build import build
 from ofsted_kg.cli import main
 from ofsted_kg.queries import load_queries
 from ofsted_kg.store import EmbeddedStore
+from ofsted_kg.store.results import select_results
 from ofsted_kg.uris import BASE_ENV, DEFAULT_BASE
 from ofsted_kg.web import WebConfig
 
@@ -25,10 +25,10 @@ QUERIES = sorted(load_queries())
 
 def rows_of(sparql_json: bytes, base: str) -> Counter[tuple[tuple[str, str], ...]]:
     """Rows as a multiset of (column, value) tuples, with `base` written as the default base."""
-    bindings = json.loads(sparql_json)["results"]["bindings"]
+    _, rows = select_results(sparql_json)
     return Counter(
-        tuple(sorted((k, v["value"].replace(base, DEFAULT_BASE)) for k, v in b.items()))
-        for b in bindings
+        tuple(sorted((k, v.value.replace(base, DEFAULT_BASE)) for k, v in row.items()))
+        for row in rows
     )
 
 

@@ -30,11 +30,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
 from .build_workers import WorkerFailure, WorkerLimits, WorkerPool
 from .extract import extract_document, invalid_report
 from .identity import ReviewedDecisions
+from .manifest import (
+    ManifestEntry,
+    delete_entry,
+    entry_triples,
+    fingerprint_update,
+    read_fingerprints,
+    read_manifest,
+    report_graphs,
+)
 from .ontology import ontology_graph
 from .rdf import authority_triples, reference_graph, report_graph
 from .reasoning import infer, tbox_rules
@@ -166,113 +175,6 @@ def _emit(outcome: Outcome, report: Report, uris: Uris, base: str) -> None:
     outcome.ntriples = ntriples
     outcome.inferred = inferred.serialize(format="nt", encoding="utf-8")
     outcome.triples = triples
-
-
-# ------------------------------------------------------------------ the manifest in the store
-
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    key: str  # the file's path relative to the source given (sources.source_key); its fileName
-    sha256: str | None  # of the bytes read; None for a file refused before it was read
-    graph: str | None
-    version: str
-    refusal: str | None
-    location: str | None = None  # the file: IRI it was read from (Outcome.location)
-    status: PipelineStatus | None = None  # Outcome.status; written, not read back
-
-
-def read_manifest(store: Store, uris: Uris) -> dict[str, ManifestEntry]:
-    T = uris.term
-    query = f"""SELECT ?key ?sha ?graph ?version ?refusal ?location WHERE {{
-        GRAPH <{uris.graph("manifest")}> {{
-            ?entry a <{T("ManifestEntry")}> ; <{T("fileName")}> ?key ;
-                   <{T("pipelineVersion")}> ?version .
-            OPTIONAL {{ ?entry <{T("sha256")}> ?sha }}
-            OPTIONAL {{ ?entry <{T("builtGraph")}> ?graph }}
-            OPTIONAL {{ ?entry <{T("refusal")}> ?refusal }}
-            OPTIONAL {{ ?entry <http://www.w3.org/ns/prov#atLocation> ?location
-                        FILTER(isIRI(?location)) }} }} }}"""
-    entries = {}
-    for row in store.select(query):
-        entries[row["key"]] = ManifestEntry(
-            row["key"],
-            row.get("sha"),
-            row.get("graph"),
-            row["version"],
-            row.get("refusal"),
-            row.get("location"),
-        )
-    return entries
-
-
-def read_fingerprints(store: Store, uris: Uris) -> dict[str, str]:
-    query = f"""SELECT ?graph ?fingerprint WHERE {{ GRAPH <{uris.graph("manifest")}> {{
-        ?graph <{uris.term("inputFingerprint")}> ?fingerprint }} }}"""
-    return {row["graph"]: row["fingerprint"] for row in store.select(query)}
-
-
-def report_graphs(manifest: dict[str, ManifestEntry]) -> list[str]:
-    """The report graphs the manifest names (a refused file has none)."""
-    return sorted({entry.graph for entry in manifest.values() if entry.graph})
-
-
-def stored_graphs(store: Store, uris: Uris) -> list[str]:
-    """The graphs the build wrote, as the manifest names them, each checked to be in the store.
-
-    Listing graphs by asking the store is not portable (`GRAPH ?g {}` answers nothing on
-    Virtuoso, and a server lists graphs of its own); the manifest knows. A graph it names that
-    the store does not return is a StoreError: a validation or export of what is left would
-    pass or write less without saying so. Inferred graphs are listed when not empty.
-    Empty when the store holds no manifest (nothing was built there).
-    """
-    required = {e.graph for e in read_manifest(store, uris).values() if e.graph}
-    required |= set(read_fingerprints(store, uris))
-    if not required:
-        return []
-    required.add(str(uris.graph("manifest")))
-    optional = {f"{graph}/inferred" for graph in required}
-    values = " ".join(f"<{graph}>" for graph in sorted(required | optional))
-    present = {
-        row["g"]
-        for row in store.select(
-            f"SELECT DISTINCT ?g WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        )
-    }
-    missing = sorted(required - present)
-    if missing:
-        raise StoreError(
-            f"the manifest names {len(missing)} graph(s) the store does not return, first "
-            f"<{missing[0]}>: rebuild, or check the store's settings (docs/web.md)"
-        )
-    return sorted(present)
-
-
-def _manifest_triples(uris: Uris, entry: ManifestEntry, path: str) -> str:
-    T = uris.term
-    node = uris.manifest_entry(entry.key)
-    lines = [
-        f"{node.n3()} a {T('ManifestEntry').n3()} ;",
-        f"  {T('fileName').n3()} {Literal(entry.key).n3()} ;",
-        f"  <http://www.w3.org/ns/prov#atLocation> {Literal(path).n3()} ;",
-    ]
-    if entry.location:
-        lines.append(f"  <http://www.w3.org/ns/prov#atLocation> {URIRef(entry.location).n3()} ;")
-    if entry.sha256:
-        lines.append(f"  {T('sha256').n3()} {Literal(entry.sha256).n3()} ;")
-    if entry.graph:
-        lines.append(f"  {T('builtGraph').n3()} {URIRef(entry.graph).n3()} ;")
-    if entry.refusal:
-        lines.append(f"  {T('refusal').n3()} {Literal(entry.refusal).n3()} ;")
-    if entry.status:
-        lines.append(f"  {T('buildStatus').n3()} {uris.build_status(entry.status).n3()} ;")
-    lines.append(f"  {T('pipelineVersion').n3()} {Literal(entry.version).n3()} .")
-    return "\n".join(lines)
-
-
-def _delete_entry(uris: Uris, key: str) -> str:
-    node = uris.manifest_entry(key)
-    return f"DELETE WHERE {{ GRAPH <{uris.graph('manifest')}> {{ {node.n3()} ?p ?o }} }}"
 
 
 def _drop(graph: str) -> str:
@@ -408,17 +310,7 @@ class Builder:
             if fingerprints.get(graph) == self.version:
                 continue
             nt = make().serialize(format="nt", encoding="utf-8")
-            self.replace({graph: nt}, self._fingerprint_ops(graph, self.version))
-
-    def _fingerprint_ops(self, graph: str, fingerprint: str) -> str:
-        manifest = self.uris.graph("manifest")
-        prop = self.uris.term("inputFingerprint")
-        return _join(
-            [
-                f"DELETE WHERE {{ GRAPH <{manifest}> {{ <{graph}> <{prop}> ?f }} }}",
-                f"INSERT DATA {{ GRAPH <{manifest}> {{ <{graph}> <{prop}> {Literal(fingerprint).n3()} }} }}",
-            ]
-        )
+            self.replace({graph: nt}, fingerprint_update(self.uris, graph, self.version))
 
     def write(self, outcome: Outcome, manifest: dict[str, ManifestEntry]) -> None:
         """Replace one file's graphs and manifest entry in a single atomic update."""
@@ -434,13 +326,13 @@ class Builder:
                 outcome.graph: outcome.ntriples,
                 f"{outcome.graph}/inferred": outcome.inferred,
             }
-        ops.append(_delete_entry(self.uris, outcome.key))
+        ops.append(delete_entry(self.uris, outcome.key))
         ops.append(
             _insert(
                 [
                     (
                         str(self.uris.graph("manifest")),
-                        _manifest_triples(self.uris, entry, outcome.path),
+                        entry_triples(self.uris, entry, outcome.path),
                     )
                 ]
             )
@@ -453,7 +345,7 @@ class Builder:
             entry = manifest.pop(key)
             still_used = {e.graph for e in manifest.values()}
             drop = _drop(entry.graph) if entry.graph and entry.graph not in still_used else ""
-            self.update(_join([drop, _delete_entry(self.uris, key)]))
+            self.update(_join([drop, delete_entry(self.uris, key)]))
             self.stats.removed.append(key)
             self.log(f"removed {printable_name(key)}")
 
@@ -489,7 +381,7 @@ class Builder:
                 graph: linking.serialize(format="nt", encoding="utf-8"),
                 f"{graph}/inferred": inferred.serialize(format="nt", encoding="utf-8"),
             },
-            self._fingerprint_ops(graph, fingerprint),
+            fingerprint_update(self.uris, graph, fingerprint),
         )
         self.stats.triples_written += len(linking) + len(inferred)
         self.stats.linked = True

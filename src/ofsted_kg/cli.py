@@ -18,6 +18,7 @@ from .build_workers import (
     WorkerLimits,
 )
 from .extract import extract, iter_report_files
+from .formats import EXPORT_FORMATS, QUERY_OUTPUTS
 from .gold import compare
 
 
@@ -164,10 +165,11 @@ def _run_query(
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from .queries import json_rows, rows_to_csv
+    from .queries import rows_to_csv
+    from .store.results import select_results
 
     data = _run_query(args.store, "inspection-summary", {}, "json", args.base)
-    columns, rows = json_rows(data)
+    columns, rows = select_results(data)
     text = rows_to_csv(columns, rows)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -341,9 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export the store as RDF")
     _store_options(p)
-    p.add_argument(
-        "--format", choices=["turtle", "ntriples", "nquads", "trig", "jsonld"], default="trig"
-    )
+    p.add_argument("--format", choices=list(EXPORT_FORMATS), default="trig")
     p.add_argument("-o", "--output", help="output file (default: stdout)")
     p.set_defaults(func=_cmd_export)
 
@@ -364,7 +364,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="query name or .rq file")
     _store_options(p)
     p.add_argument("--param", action="append", default=[], help="NAME=VALUE (repeatable)")
-    p.add_argument("--format", choices=["csv", "json", "table", "tsv", "xml"], default="table")
+    p.add_argument("--format", choices=sorted(QUERY_OUTPUTS), default="table")
     p.set_defaults(func=_cmd_query)
     return parser
 

@@ -13,20 +13,16 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .build import stored_graphs
+from .formats import EXPORT_FORMATS
+from .manifest import stored_graphs
 from .ontology import PREFIXES
 from .store import Store
 from .store.base import ntriples_as_nquads
 from .uris import Uris
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
-QUAD_FORMATS = {"nquads", "trig", "jsonld"}
+# The formats by key (turtle, ntriples, nquads, trig, jsonld), and those that keep the graphs.
+FORMATS = EXPORT_FORMATS
+QUAD_FORMATS = {key for key, fmt in FORMATS.items() if fmt.supports_datasets}
 
 
 def project_prefixes(uris: Uris) -> dict[str, str]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,19 +33,14 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
+from .formats import RESULTS_KEYS, SPARQL_JSON, TABLE
 from .ontology import rebase
 from .resources import QUERIES, files_in, folder, query_files
 from .store import Store
+from .store.results import Row, select_results
 from .uris import Uris
 
 PARAMETER_TYPES = ("string", "iri", "date", "integer", "decimal")
-RESULT_FORMATS = {
-    "csv": "text/csv",
-    "json": "application/sparql-results+json",
-    "table": "text/plain",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-}
 
 _HEADER = re.compile(r"^#\s*(title|description|param|columns)\s*:\s*(.*)$")
 _PARAM = re.compile(
@@ -203,25 +197,17 @@ def query_text(query: NamedQuery, bound: Mapping[str, Node]) -> str:
 def run_named(
     store: Store, query: NamedQuery, raw: Mapping[str, str], result_format: str
 ) -> tuple[bytes, str]:
-    """Run a named query; result_format is csv, json, table, tsv or xml (or a media type)."""
-    media_type = RESULT_FORMATS.get(result_format, result_format)
+    """Run a named query; result_format is one of formats.QUERY_OUTPUTS (or a media type)."""
     sparql = query_text(query, bind_parameters(query, raw))
-    if media_type == "text/plain":
-        data, _ = store.query(sparql, result_format="application/sparql-results+json")
-        return render_table(data).encode("utf-8"), "text/plain; charset=utf-8"
-    return store.query(sparql, result_format=media_type)
+    if result_format == TABLE:
+        data, _ = store.query(sparql, result_format=SPARQL_JSON)
+        return table_text(*select_results(data)).encode("utf-8"), "text/plain; charset=utf-8"
+    return store.query(sparql, result_format=RESULTS_KEYS.get(result_format, result_format))
 
 
-def json_rows(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    parsed = json.loads(data)
-    columns = parsed["head"]["vars"]
-    rows = [{k: v["value"] for k, v in b.items()} for b in parsed["results"]["bindings"]]
-    return columns, rows
-
-
-def render_table(data: bytes) -> str:
-    """SPARQL JSON results as an aligned plain-text table."""
-    return table_text(*json_rows(data))
+def select_named(store: Store, query: NamedQuery, raw: Mapping[str, str]) -> list[Row]:
+    """The rows of a named query with these parameter values."""
+    return store.select(query_text(query, bind_parameters(query, raw)))
 
 
 def table_text(columns: list[str], rows: list[dict[str, str]]) -> str:

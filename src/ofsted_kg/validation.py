@@ -32,6 +32,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from . import families
+from .manifest import read_manifest, report_graphs, stored_graphs
 from .ontology import parse_turtle, vocabulary_graph
 from .resources import shape_files
 from .store import Store, StoreError
@@ -280,9 +281,6 @@ def validate_store(store: Store, base: str | None = None) -> ValidationReport:
     and that is two sourced claims, not a broken graph. The reference data and the linking graph
     are validated once each.
     """
-    # The build's manifest; build.py imports this module.
-    from .build import read_manifest, report_graphs, stored_graphs
-
     uris = Uris(base)
     graphs = stored_graphs(store, uris)
     if not graphs:

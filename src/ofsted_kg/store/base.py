@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from ..formats import NTRIPLES, SPARQL_JSON, graph_format
+from .results import ResultsError, Row, ask_result, select_results
+
+T = TypeVar("T")
 
 
 def ntriples_as_nquads(ntriples: bytes, graph: str) -> bytes:
@@ -36,6 +44,15 @@ class Store(ABC):
     Graphs travel as N-Triples/N-Quads text (`bytes`), the one format every backend and every
     SPARQL store reads fast; query results travel in a standard results format.
     """
+
+    # What `open_store` takes to open this store again (another process does: the server's
+    # write worker).
+    location: str = ""
+
+    def folder(self) -> Path | None:
+        """The folder holding the store when it is on this machine, so that other processes (the
+        server's query workers) can open it themselves; None for a store they cannot open."""
+        return None
 
     @abstractmethod
     def named_graphs(self) -> list[str]:
@@ -70,20 +87,42 @@ class Store(ABC):
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-    ) -> list[dict[str, str]]:
-        """All rows of a SELECT, each as {variable: value} (unbound variables left out).
+    ) -> list[Row]:
+        """All rows of a SELECT, each as {variable: Term} (unbound variables left out).
 
-        The library's own queries go through here; a backend whose server may cut results
-        (RemoteStore) checks the row count and pages, so a caller never gets a cut result.
+        Every query of the library and the pages goes through here; a backend whose server may
+        cut results (RemoteStore) checks the row count and pages, so a caller never gets a cut
+        result.
         """
         data, _ = self.query(
             sparql,
-            result_format="application/sparql-results+json",
+            result_format=SPARQL_JSON,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
         )
-        rows = json.loads(data)["results"]["bindings"]
-        return [{name: term["value"] for name, term in row.items()} for row in rows]
+        return self._results(lambda: select_results(data)[1])
+
+    def ask(self, sparql: str) -> bool:
+        """The answer of an ASK."""
+        data, _ = self.query(sparql, result_format=SPARQL_JSON)
+        return self._results(lambda: ask_result(data))
+
+    def construct(self, sparql: str) -> list[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE, in the order the store gave them."""
+        data, media_type = self.query(sparql, result_format=NTRIPLES)
+        fmt = graph_format(media_type) or ox.RdfFormat.N_TRIPLES
+        try:
+            return [quad.triple for quad in ox.parse(data, format=fmt)]
+        except SyntaxError as exc:
+            raise StoreError(
+                f"the store answered a CONSTRUCT with unreadable {fmt}: {exc}"
+            ) from None
+
+    def _results(self, read: Callable[[], T]) -> T:
+        try:
+            return read()
+        except ResultsError as exc:
+            raise StoreError(f"the store answered a query with {exc}") from None
 
     def has_union_default_graph(self, *, write_probe: bool = True) -> bool:
         """Whether a query without a dataset sees every named graph (the named queries and the
@@ -108,7 +147,6 @@ class Store(ABC):
         sparql: str,
         *,
         result_format: str,
-        bindings: Mapping[str, object] | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         union_default_graph: bool = True,
@@ -116,9 +154,9 @@ class Store(ABC):
         """Run a query; return (serialised result, media type).
 
         `result_format` is a media type (application/sparql-results+json, text/csv, text/turtle, …).
-        `bindings` maps variable names to RDF terms (pyoxigraph terms or rdflib terms) that are
-        substituted as terms, never spliced into the query text. The default graph is the union
-        of all graphs unless `default_graphs` names some.
+        Values reach a query as RDF terms written into its text (queries.py binds named queries'
+        parameters in a VALUES block). The default graph is the union of all graphs unless
+        `default_graphs` names some.
         """
 
     @abstractmethod

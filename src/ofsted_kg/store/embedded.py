@@ -12,15 +12,19 @@ published together when the block ends.
 
 from __future__ import annotations
 
+import io
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from ..clean import xml_safe_bytes
+from ..formats import RdfFormat, ResultsFormat, graph_format, is_xml, results_format
 from .base import Store, StoreError
 from .generations import Layout, LiveReader, Writer, ensure_live
 
@@ -33,55 +37,34 @@ WRITE_WAIT_SECONDS = 10.0
 WRITER_IDLE_SECONDS = 1.0
 WRITER_HOLD_SECONDS = 5.0
 
-# Media types pyoxigraph serialises query results and graphs to.
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
 
-
-_XML_MEDIA_TYPES = ("application/sparql-results+xml", "application/rdf+xml")
-
-
-def xml_checked(body: bytes, fmt: ox.QueryResultsFormat | ox.RdfFormat) -> bytes:
+def xml_checked(body: bytes, fmt: ResultsFormat | RdfFormat) -> bytes:
     """`body` serialised as `fmt`; for an XML format, with no character XML 1.0 forbids:
     pyoxigraph writes literals as they are, and a literal that came in by SPARQL Update may hold
     one (extracted text never does, see clean.xml_safe)."""
-    return xml_safe_bytes(body) if fmt.media_type in _XML_MEDIA_TYPES else body
+    return xml_safe_bytes(body) if is_xml(fmt) else body
 
 
-def to_oxigraph_term(value: object) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """An rdflib term (or a pyoxigraph term) as a pyoxigraph term."""
-    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
-        return value
-    from rdflib import BNode, Literal, URIRef
+@dataclass(frozen=True)
+class ResultFormats:
+    """The format for each form of query: a query's form is known only once the store has
+    parsed it."""
 
-    if isinstance(value, URIRef):
-        return ox.NamedNode(str(value))
-    if isinstance(value, BNode):
-        return ox.BlankNode(str(value))
-    if isinstance(value, Literal):
-        if value.language:
-            return ox.Literal(str(value), language=value.language)
-        if value.datatype:
-            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
-        return ox.Literal(str(value))
-    raise TypeError(f"not an RDF term: {value!r}")
+    solutions: ResultsFormat  # SELECT
+    boolean: ResultsFormat  # ASK (CSV and TSV have none)
+    graph: RdfFormat  # CONSTRUCT, DESCRIBE
+
+    @classmethod
+    def for_media_type(cls, media_type: str) -> ResultFormats:
+        """One media type for every form; a form it does not fit gets the default format."""
+        results = results_format(media_type) or ResultsFormat.JSON
+        return cls(results, results, graph_format(media_type) or RdfFormat.N_TRIPLES)
 
 
 class EmbeddedStore(Store):
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.location = str(path)
         self.read_only = read_only
         self._layout = Layout(path)
         self._reader = LiveReader(self._layout)
@@ -107,10 +90,15 @@ class EmbeddedStore(Store):
                 ) from None
             raise StoreError(f"cannot open store at {path}: {exc}") from None
 
+    def folder(self) -> Path:
+        return self.path
+
     @contextmanager
-    def _reading(self) -> Iterator[ox.Store]:
+    def reading(self) -> Iterator[ox.Store]:
+        """The pyoxigraph store reads go to: the live generation, or a build's working copy inside
+        `writing()` (a build reads its own writes)."""
         if self._in_build and self._writer is not None:
-            yield self._writer.store  # a build reads its own writes
+            yield self._writer.store
             return
         with self._reader.using() as store:
             yield store
@@ -188,7 +176,7 @@ class EmbeddedStore(Store):
             writer.close()
 
     def named_graphs(self) -> list[str]:
-        with self._reading() as store:
+        with self.reading() as store:
             return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def replace_graph(self, graph: str, ntriples: bytes) -> None:
@@ -203,7 +191,7 @@ class EmbeddedStore(Store):
         self.update(f"DROP SILENT GRAPH <{graph}>")
 
     def graph_ntriples(self, graph: str) -> bytes:
-        with self._reading() as store:
+        with self.reading() as store:
             return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
 
     def query(
@@ -211,32 +199,68 @@ class EmbeddedStore(Store):
         sparql: str,
         *,
         result_format: str,
-        bindings: Mapping[str, object] | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         union_default_graph: bool = True,
     ) -> tuple[bytes, str]:
-        substitutions = {ox.Variable(k): to_oxigraph_term(v) for k, v in (bindings or {}).items()}
-        with self._reading() as store:
+        out = io.BytesIO()
+        formats = ResultFormats.for_media_type(result_format)
+        fmt = self.serialize_query(
+            sparql,
+            out,
+            formats,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            union_default_graph=union_default_graph,
+        )
+        return xml_checked(out.getvalue(), fmt), fmt.media_type
+
+    def serialize_query(
+        self,
+        sparql: str,
+        out: BinaryIO,
+        formats: ResultFormats,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = True,
+        base_iri: str | None = None,
+    ) -> ResultsFormat | RdfFormat:
+        """Run a query and write its result to `out` (which may refuse to grow: the server's
+        query workers cap the size); return the format written, chosen by the query's form."""
+        with self.reading() as store:
             results = store.query(
                 sparql,
+                base_iri=base_iri,
                 use_default_graph_as_union=union_default_graph and not default_graphs,
                 default_graph=[ox.NamedNode(g) for g in default_graphs] if default_graphs else None,
                 named_graphs=[ox.NamedNode(g) for g in named_graphs] if named_graphs else None,
-                substitutions=substitutions or None,
             )
+            fmt: ResultsFormat | RdfFormat
             if isinstance(results, ox.QueryTriples):
-                fmt = GRAPH_FORMATS.get(result_format, ox.RdfFormat.N_TRIPLES)
+                fmt = formats.graph
+            elif isinstance(results, ox.QueryBoolean):
+                fmt = formats.boolean
             else:
-                fmt = RESULT_FORMATS.get(result_format, ox.QueryResultsFormat.JSON)
-            return xml_checked(results.serialize(format=fmt), fmt), fmt.media_type
+                fmt = formats.solutions
+            results.serialize(out, format=fmt)
+            return fmt
+
+    def has_graph(self, graph: str) -> bool:
+        with self.reading() as store:
+            return store.contains_named_graph(ox.NamedNode(graph))
+
+    def let_go_stale(self) -> None:
+        """Close this process's handle on a generation a writer has replaced, so that it can be
+        deleted (a long-running reader calls it when idle)."""
+        self._reader.let_go_stale()
 
     def update(self, sparql: str) -> None:
         self._write(lambda store: store.update(sparql))
 
     def dump(self, media_type: str) -> bytes:
-        fmt = GRAPH_FORMATS.get(media_type, ox.RdfFormat.N_QUADS)
-        with self._reading() as store:
+        fmt = graph_format(media_type) or RdfFormat.N_QUADS
+        with self.reading() as store:
             return store.dump(format=fmt)
 
     def close(self) -> None:

@@ -37,10 +37,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 
-import pyoxigraph as ox
-
+from ..formats import SPARQL_JSON
 from .base import Store, StoreError, ntriples_as_nquads
-from .embedded import to_oxigraph_term
+from .results import ResultsError, Row, select_results
 
 UPDATE_URL_ENV = "OFSTED_KG_UPDATE_URL"
 GRAPH_STORE_URL_ENV = "OFSTED_KG_GRAPH_STORE_URL"
@@ -54,34 +53,10 @@ SERVER_ERROR_RETRIES = 2  # a 500 is retried twice only: mostly it is the reques
 # Answers to an update that may mean "too large" (Virtuoso: 500 "SP031: generated SQL text has
 # exceeded 10000 lines"; others 413 or 400): the chunk is halved and sent again.
 TOO_LARGE_STATUSES = frozenset({400, 413, 500})
-JSON_RESULTS = "application/sparql-results+json"
 # The prologue of a query: comments, BASE and PREFIX declarations, before the query form.
 PROLOGUE = re.compile(
     r"\A(?:\s+|#[^\n]*(?:\n|\Z)|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)*", re.I
 )
-
-
-def values_clause(bindings: Mapping[str, object]) -> str:
-    """Bindings as a trailing VALUES block: each value written as an RDF term in N-Triples syntax
-    (escaped by the term writer), so a value can never change the query's structure."""
-    names = list(bindings)
-    terms = " ".join(str(to_oxigraph_term(bindings[name])) for name in names)
-    variables = " ".join(f"?{name}" for name in names)
-    return f"\nVALUES ({variables}) {{ ({terms}) }}"
-
-
-def json_term(binding: Mapping[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """A term of a SPARQL JSON result as a pyoxigraph term."""
-    kind, value = binding["type"], binding["value"]
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(re.sub(r"\W", "_", value))
-    if "xml:lang" in binding:
-        return ox.Literal(value, language=binding["xml:lang"])
-    if "datatype" in binding:
-        return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
-    return ox.Literal(value)
 
 
 @dataclass(frozen=True)
@@ -111,7 +86,7 @@ class RemoteStore(Store):
         password: str | None = None,
         retry_seconds: float = RETRY_SECONDS,
     ) -> None:
-        self.query_url = query_url
+        self.query_url = self.location = query_url
         self.update_url = update_url or os.environ.get(UPDATE_URL_ENV) or query_url
         self.graph_store_url = graph_store_url or os.environ.get(GRAPH_STORE_URL_ENV) or None
         self.token = token or os.environ.get(TOKEN_ENV) or None
@@ -204,16 +179,12 @@ class RemoteStore(Store):
         sparql: str,
         *,
         result_format: str,
-        bindings: Mapping[str, object] | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         union_default_graph: bool = True,
     ) -> tuple[bytes, str]:
         # union_default_graph is the remote store's own setting (see has_union_default_graph).
-        form = [("query", sparql + values_clause(bindings) if bindings else sparql)]
-        form += [("default-graph-uri", graph) for graph in default_graphs or ()]
-        form += [("named-graph-uri", graph) for graph in named_graphs or ()]
-        answer = self._post_form(self.query_url, form, result_format)
+        answer = self._post_query(sparql, default_graphs, named_graphs, result_format)
         if not answer.ok:
             raise StoreError(f"query to {self.query_url} failed: {answer.reason()}")
         cap = answer.headers.get("X-SPARQL-MaxRows")
@@ -223,47 +194,54 @@ class RemoteStore(Store):
                 "server's result limit (Virtuoso: ResultSetMaxRows) or narrow the query"
             )
         media_type = answer.headers.get("Content-Type", result_format).split(";")[0].strip()
-        if media_type == JSON_RESULTS:
+        if media_type == SPARQL_JSON:
             return _ask_as_boolean(answer.body), media_type
         return answer.body, media_type
 
-    def _bindings(
-        self, sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None
-    ) -> tuple[list[str], list[dict[str, dict[str, str]]]]:
-        """(variables, rows) of one SELECT, as the server answered (select_terms checks them)."""
+    def _post_query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None,
+        named_graphs: list[str] | None,
+        accept: str,
+    ) -> Answer:
         form = [("query", sparql)] + [("default-graph-uri", g) for g in default_graphs or ()]
         form += [("named-graph-uri", g) for g in named_graphs or ()]
-        answer = self._post_form(self.query_url, form, JSON_RESULTS)
+        return self._post_form(self.query_url, form, accept)
+
+    def _rows(
+        self, sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None
+    ) -> tuple[list[str], list[Row]]:
+        """(variables, rows) of one SELECT, as the server answered (select checks them)."""
+        answer = self._post_query(sparql, default_graphs, named_graphs, SPARQL_JSON)
         if not answer.ok:
             raise StoreError(f"query to {self.query_url} failed: {answer.reason()}")
         try:
-            results = json.loads(answer.body)
-            variables, rows = results["head"]["vars"], results["results"]["bindings"]
-        except (ValueError, KeyError, TypeError):
+            return select_results(answer.body)
+        except ResultsError:
             raise StoreError(
                 f"{self.query_url} did not answer SPARQL JSON results: {answer.reason()}"
             ) from None
-        return variables, rows
 
-    def select_terms(
+    def select(
         self,
         sparql: str,
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-    ) -> list[dict[str, dict[str, str]]]:
-        """Every row of a SELECT as SPARQL JSON bindings, never a cut result: the rows are
+    ) -> list[Row]:
+        """Every row of a SELECT, never a cut result: the rows are
         counted first, and a result with fewer rows is read again in pages ordered by all its
         variables, each page as large as the server answered."""
         prologue = PROLOGUE.match(sparql).group(0)  # type: ignore[union-attr] # always matches
         body = sparql[len(prologue) :]
-        _, counted = self._bindings(
+        _, counted = self._rows(
             f"{prologue}SELECT (COUNT(*) AS ?rows) WHERE {{ {{ {body}\n}} }}",
             default_graphs,
             named_graphs,
         )
-        expected = int(counted[0]["rows"]["value"]) if counted else 0
-        variables, rows = self._bindings(sparql, default_graphs, named_graphs)
+        expected = int(counted[0]["rows"]) if counted else 0
+        variables, rows = self._rows(sparql, default_graphs, named_graphs)
         if len(rows) == expected:
             return rows
         if len(rows) > expected or not rows:
@@ -274,7 +252,7 @@ class RemoteStore(Store):
         page, order = len(rows), " ".join(f"?{v}" for v in variables)
         rows = []
         while len(rows) < expected:
-            _, part = self._bindings(
+            _, part = self._rows(
                 f"{prologue}SELECT * WHERE {{ {{ {body}\n}} }} ORDER BY {order} "
                 f"LIMIT {page} OFFSET {len(rows)}",
                 default_graphs,
@@ -290,25 +268,18 @@ class RemoteStore(Store):
             )
         return rows
 
-    def select(
-        self,
-        sparql: str,
-        *,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-    ) -> list[dict[str, str]]:
-        rows = self.select_terms(sparql, default_graphs=default_graphs, named_graphs=named_graphs)
-        return [{name: term["value"] for name, term in row.items()} for row in rows]
-
     def named_graphs(self) -> list[str]:
         # `GRAPH ?g {}` lists nothing on Virtuoso; a graph with a triple is listed everywhere.
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(row["g"] for row in rows)
+        return sorted(row["g"].value for row in rows)
 
     def graph_ntriples(self, graph: str) -> bytes:
         # Not a Graph Store GET: Virtuoso cuts that at its row limit too, without saying so.
-        rows = self.select_terms(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        lines = (f"{json_term(r['s'])} {json_term(r['p'])} {json_term(r['o'])} .\n" for r in rows)
+        rows = self.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        lines = (
+            f"{r['s'].as_oxigraph()} {r['p'].as_oxigraph()} {r['o'].as_oxigraph()} .\n"
+            for r in rows
+        )
         return "".join(lines).encode("utf-8")
 
     def dump(self, media_type: str) -> bytes:
@@ -409,13 +380,12 @@ def _ask_as_boolean(body: bytes) -> bytes:
     if b"__ASK_RETVAL" not in body[:200]:
         return body
     try:
-        results = json.loads(body)
-        if results["head"]["vars"] != ["__ASK_RETVAL"]:
-            return body
-        values = [row["__ASK_RETVAL"]["value"] for row in results["results"]["bindings"]]
-    except (ValueError, KeyError, TypeError):
+        variables, rows = select_results(body)
+    except ResultsError:
         return body
-    answer = any(value not in ("0", "false") for value in values)
+    if variables != ["__ASK_RETVAL"]:
+        return body
+    answer = any(row.get("__ASK_RETVAL") not in (None, "0", "false") for row in rows)
     return json.dumps({"head": {}, "boolean": answer}).encode("utf-8")
 
 

@@ -3,15 +3,13 @@ description of the dataset at /.well-known/void."""
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, request, url_for
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
 from .. import vocab
-from .formats import GRAPH_TYPES, JSONLD, NTRIPLES, RDFXML, SPARQL_JSON, TURTLE, choose
-from .pool import QueryError, QueryJob
+from .formats import GRAPH_TYPES, JSONLD, NTRIPLES, RDFXML, TURTLE, choose
+from .pool import QueryError
 from .services import services
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -77,10 +75,9 @@ def service_description(media_type: str, endpoint: str) -> Response:
 
 def _count(sparql: str) -> int:
     try:
-        body, _ = services().runner.run(QueryJob(sparql, SPARQL_JSON, TURTLE))
+        return int(services().queries.select(sparql)[0]["n"])
     except QueryError as exc:
         abort(exc.status, exc.message)
-    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
 
 @bp.route("/.well-known/void")

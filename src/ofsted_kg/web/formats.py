@@ -1,26 +1,46 @@
 """Content negotiation: which result format to send, from Accept (with q-values, wildcards and
-several types) or from an explicit `format` / `output` parameter, which wins."""
+several types) or from an explicit `format` / `output` parameter, which wins. The formats
+themselves, in the server's order of preference, are ofsted_kg.formats'."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-SPARQL_JSON = "application/sparql-results+json"
-SPARQL_XML = "application/sparql-results+xml"
-CSV = "text/csv"
-TSV = "text/tab-separated-values"
-TURTLE = "text/turtle"
-NTRIPLES = "application/n-triples"
-JSONLD = "application/ld+json"
-RDFXML = "application/rdf+xml"
-NQUADS = "application/n-quads"
-TRIG = "application/trig"
-HTML = "text/html"
+from ..formats import (
+    BOOLEAN_TYPES,
+    CSV,
+    GRAPH_TYPES,
+    HTML,
+    JSONLD,
+    NQUADS,
+    NTRIPLES,
+    RDFXML,
+    SOLUTION_TYPES,
+    SPARQL_JSON,
+    SPARQL_XML,
+    TRIG,
+    TSV,
+    TURTLE,
+)
 
-# In the server's order of preference (the first is the default).
-SOLUTION_TYPES = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
-BOOLEAN_TYPES = (SPARQL_JSON, SPARQL_XML)
-GRAPH_TYPES = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, TRIG)
+# The media types are ofsted_kg.formats'; the request handlers take them from here with the
+# negotiation that picks one.
+__all__ = [
+    "BOOLEAN_TYPES",
+    "GRAPH_TYPES",
+    "HTML",
+    "JSONLD",
+    "NQUADS",
+    "NTRIPLES",
+    "RDFXML",
+    "SOLUTION_TYPES",
+    "SPARQL_JSON",
+    "TRIG",
+    "TURTLE",
+    "UnknownFormat",
+    "choose",
+    "result_formats",
+]
 
 # Other names clients use for the same formats.
 MEDIA_ALIASES = {

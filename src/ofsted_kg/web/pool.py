@@ -92,7 +92,6 @@ class QueryJob:
     solutions_format: str  # media type for SELECT / ASK results
     graph_format: str  # media type for CONSTRUCT / DESCRIBE results
     boolean_format: str = "application/sparql-results+json"  # for ASK (CSV/TSV have no boolean)
-    bindings: Mapping[str, object] = field(default_factory=dict)
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     union_default_graph: bool = True
@@ -488,7 +487,6 @@ class StoreRunner:
         return self.store.query(
             job.sparql,
             result_format=result_format,
-            bindings=job.bindings,
             default_graphs=list(job.default_graphs) or None,
             named_graphs=list(job.named_graphs) or None,
             union_default_graph=job.union_default_graph,

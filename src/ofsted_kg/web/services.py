@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import abort, current_app, request
 
 from ..store.base import Store
-from ..store.embedded import EmbeddedStore
 from .config import WebConfig
 from .formats import GRAPH_TYPES, SOLUTION_TYPES
 from .pool import (
@@ -30,6 +28,7 @@ class Services:
     config: WebConfig
     runner: QueryPool | StoreRunner
     writer: Writer | None  # None: no write token, writes are off
+    queries: Store  # the store whose queries run with the server's limits (the pages read it)
 
     def write(self, job: UpdateJob | GraphJob) -> object:
         """Run a write in the write worker. For an embedded store it is published as a new
@@ -49,12 +48,13 @@ class Services:
 
 def make_services(store: Store, config: WebConfig) -> Services:
     runner: QueryPool | StoreRunner
-    if isinstance(store, EmbeddedStore):
-        # The server's handle may be writable: it takes writer.lock only while it writes, and
-        # the write worker's writes wait for that lock as for a build's.
-        location = str(store.path)
+    folder = store.folder()
+    if folder is not None:
+        # Worker processes open the folder themselves. The server's handle may be writable: it
+        # takes writer.lock only while it writes, and the write worker's writes wait for that
+        # lock as for a build's.
         runner = QueryPool(
-            store.path,
+            folder,
             size=config.query_workers,
             timeout=config.query_timeout,
             max_result_bytes=config.max_result_bytes,
@@ -63,16 +63,13 @@ def make_services(store: Store, config: WebConfig) -> Services:
             max_waiting=config.max_waiting,
         )
     else:
-        from ..store.remote import RemoteStore  # lazily: workers import this module too
-
-        location = store.query_url if isinstance(store, RemoteStore) else ""
         runner = StoreRunner(store, timeout=config.query_timeout, workers=config.query_workers)
     writer = None
     if config.write_token:
         writer = Writer(
-            location, timeout=config.write_timeout, memory_limit=config.worker_memory_bytes
+            store.location, timeout=config.write_timeout, memory_limit=config.worker_memory_bytes
         )
-    return Services(store, config, runner, writer)
+    return Services(store, config, runner, writer, PooledStore(store, runner))
 
 
 def services() -> Services:
@@ -100,13 +97,13 @@ class PooledStore(Store):
     def __init__(self, store: Store, runner: QueryPool | StoreRunner) -> None:
         self._store = store
         self._runner = runner
+        self.location = store.location
 
     def query(
         self,
         sparql: str,
         *,
         result_format: str,
-        bindings: Mapping[str, object] | None = None,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         union_default_graph: bool = True,
@@ -117,7 +114,6 @@ class PooledStore(Store):
             if result_format in SOLUTION_TYPES
             else SOLUTION_TYPES[0],
             graph_format=result_format if result_format in GRAPH_TYPES else GRAPH_TYPES[0],
-            bindings=dict(bindings or {}),
             default_graphs=tuple(default_graphs or ()),
             named_graphs=tuple(named_graphs or ()),
             union_default_graph=union_default_graph,

@@ -23,13 +23,11 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyoxigraph as ox
-
+from ..formats import RdfFormat, ResultsFormat, graph_format, results_format
 from ..limits import MIB, limit_memory
 from ..store import Store, StoreError, open_store
 from ..store.base import StoreBusy
-from ..store.embedded import GRAPH_FORMATS, RESULT_FORMATS, to_oxigraph_term, xml_checked
-from ..store.generations import Layout, LiveReader
+from ..store.embedded import EmbeddedStore, ResultFormats, xml_checked
 from .pool import (
     DownloadJob,
     GraphJob,
@@ -67,35 +65,36 @@ class _CappedBuffer:
         pass
 
 
-def execute(store: ox.Store, job: QueryJob, max_bytes: int) -> tuple[bytes, str]:
+def execute(store: EmbeddedStore, job: QueryJob, max_bytes: int) -> tuple[bytes, str]:
     if job.client is not None:
         must_exist = local_from_graphs(job, admit(job.sparql, job.client))
     else:
         must_exist = []
     for graph in must_exist:
-        if not store.contains_named_graph(ox.NamedNode(graph)):
+        if not store.has_graph(graph):
             raise QueryError(
                 400,
                 f"FROM <{graph}>: no such graph in this dataset; this endpoint only queries its "
                 "own graphs and never fetches remote data",
             )
-    substitutions = {ox.Variable(k): to_oxigraph_term(v) for k, v in job.bindings.items()}
-    results = store.query(
-        job.sparql,
-        base_iri=job.base_iri,
-        use_default_graph_as_union=job.union_default_graph and not job.default_graphs,
-        default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,
-        named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None,
-        substitutions=substitutions or None,
+    # The request handlers ask for the types they offer; a Graph Store read asks for a graph
+    # format only.
+    formats = ResultFormats(
+        solutions=results_format(job.solutions_format) or ResultsFormat.JSON,
+        boolean=results_format(job.boolean_format) or ResultsFormat.JSON,
+        graph=graph_format(job.graph_format) or RdfFormat.N_TRIPLES,
     )
-    if isinstance(results, ox.QueryTriples):
-        fmt = GRAPH_FORMATS[job.graph_format]
-    else:
-        is_boolean = isinstance(results, ox.QueryBoolean)
-        fmt = RESULT_FORMATS[job.boolean_format if is_boolean else job.solutions_format]
     buffer = _CappedBuffer(max_bytes)
     try:
-        results.serialize(buffer, format=fmt)
+        fmt = store.serialize_query(
+            job.sparql,
+            buffer,  # type: ignore[arg-type]  # a write target, as pyoxigraph takes it
+            formats,
+            default_graphs=list(job.default_graphs),
+            named_graphs=list(job.named_graphs),
+            union_default_graph=job.union_default_graph,
+            base_iri=job.base_iri,
+        )
     except _ResultTooLarge:
         raise QueryError(
             413,
@@ -136,14 +135,15 @@ class _ChunkSender:
         self.parts, self.size = [], 0
 
 
-def send_download(store: ox.Store, job: DownloadJob, conn: Connection) -> None:
+def send_download(store: EmbeddedStore, job: DownloadJob, conn: Connection) -> None:
     """The dataset in chunks; the answer that ends it is sent by the caller."""
     # Imported here: export.py loads rdflib (by the ontology module), which would make every
     # worker start slower, and workers are restarted often under a flood of slow queries.
     from ..export import write_dataset
 
     sender = _ChunkSender(conn)
-    write_dataset(store, job.fmt, sender, job.prefixes)  # type: ignore[arg-type]
+    with store.reading() as generation:
+        write_dataset(generation, job.fmt, sender, job.prefixes)  # type: ignore[arg-type]
     sender.send()
 
 
@@ -167,20 +167,19 @@ def _answer(conn: Connection, work: Callable[[], object]) -> None:
 
 
 def serve_queries(conn: Connection, path: Path, max_bytes: int) -> None:
-    reader = LiveReader(Layout(path))  # the live generation, checked before every job
+    store = EmbeddedStore(path, read_only=True)  # reads the live generation, checked every job
     while True:
         try:
             while not conn.poll(IDLE_CHECK_SECONDS):
-                reader.let_go_stale()
+                store.let_go_stale()
             job = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
 
         def run(job: QueryJob | DownloadJob = job) -> tuple[bytes, str] | None:
-            with reader.using() as store:
-                if isinstance(job, DownloadJob):
-                    return send_download(store, job, conn)
-                return execute(store, job, max_bytes)
+            if isinstance(job, DownloadJob):
+                return send_download(store, job, conn)
+            return execute(store, job, max_bytes)
 
         _answer(conn, run)
 

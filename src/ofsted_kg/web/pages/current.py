@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -25,7 +24,7 @@ from ...families import kind_labels
 from ...resources import QUERIES, folder
 from ...uris import Uris
 from ..pool import QueryError
-from ..services import PooledStore, services
+from ..services import services
 from .data import Node, select, uris, values
 from .paths import href
 from .views import Grade, inspections_where
@@ -99,19 +98,12 @@ def _query(base: str) -> named_api.NamedQuery:
 
 
 def _run(params: dict[str, str]) -> list[dict[str, Node]]:
-    state = services()
     try:
-        body, _ = named_api.run_named(
-            PooledStore(state.store, state.runner), _query(uris().base), params, "json"
-        )
+        return named_api.select_named(services().queries, _query(uris().base), params)
     except named_api.QueryParameterError as exc:
         abort(400, str(exc))
     except QueryError as exc:
         abort(exc.status, exc.message)
-    return [
-        {name: Node.from_json(cell) for name, cell in binding.items()}
-        for binding in json.loads(body)["results"]["bindings"]
-    ]
 
 
 def _text(row: dict[str, Node], name: str) -> str:

@@ -7,9 +7,7 @@ labels of instances (authorities, people, inspections) from one query per page.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 
 from flask import abort, current_app
@@ -17,9 +15,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ...ontology import OA, ORG, PREFIXES, SCHEMA, ontology_graph
+from ...store.results import Term
 from ...uris import Uris, default_base
-from ..formats import SPARQL_JSON, TURTLE
-from ..pool import QueryError, QueryJob
+from ..pool import QueryError
 from ..services import services
 
 BASE_SETTING = "OFSTED_KG_BASE"  # Flask setting (WebConfig.extra) overriding $OFSTED_KG_BASE
@@ -29,20 +27,7 @@ LABEL_PATH = (
 )
 
 
-@dataclass(frozen=True)
-class Node:
-    """One RDF term from a query result."""
-
-    value: str
-    is_uri: bool
-    lang: str | None = None
-    datatype: str | None = None
-
-    @classmethod
-    def from_json(cls, cell: dict[str, str]) -> Node:
-        return cls(cell["value"], cell["type"] == "uri", cell.get("xml:lang"), cell.get("datatype"))
-
-
+Node = Term  # one RDF term of a result row
 Row = dict[str, Node]
 
 
@@ -58,21 +43,16 @@ def prefixes() -> str:
 def select(sparql: str) -> list[Row]:
     """Rows of a SELECT query (with the project prefixes), run by the server's query workers."""
     try:
-        body, _ = services().runner.run(QueryJob(prefixes() + sparql, SPARQL_JSON, TURTLE))
+        return services().queries.select(prefixes() + sparql)
     except QueryError as exc:
         abort(exc.status, exc.message)
-    return [
-        {name: Node.from_json(cell) for name, cell in binding.items()}
-        for binding in json.loads(body)["results"]["bindings"]
-    ]
 
 
 def ask(sparql: str) -> bool:
     try:
-        body, _ = services().runner.run(QueryJob(prefixes() + sparql, SPARQL_JSON, TURTLE))
+        return services().queries.ask(prefixes() + sparql)
     except QueryError as exc:
         abort(exc.status, exc.message)
-    return bool(json.loads(body)["boolean"])
 
 
 def iri(value: str) -> str:

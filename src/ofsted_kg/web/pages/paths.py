@@ -10,16 +10,12 @@ from urllib.parse import quote, unquote
 
 from flask import request
 
+from ...formats import HTML, PAGE_FORMATS, media_type_of
 from .data import uris
 
 # Extensions a /doc/ or /def/ path may end with, and the media type each asks for.
-EXTENSIONS = {
-    ".ttl": "text/turtle",
-    ".nt": "application/n-triples",
-    ".jsonld": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".html": "text/html",
-}
+EXTENSIONS = {f".{fmt.file_extension}": media_type_of(fmt) for fmt in PAGE_FORMATS}
+EXTENSIONS[".html"] = HTML
 
 
 def split_extension(path: str) -> tuple[str, str | None]:

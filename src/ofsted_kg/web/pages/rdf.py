@@ -4,27 +4,19 @@
 
 from __future__ import annotations
 
-import io
-
 import pyoxigraph as ox
 from flask import abort
 
 from ...export import project_prefixes
+from ...formats import PAGE_FORMATS, RdfFormat, media_type_of
 from ...store.embedded import xml_checked
-from ..formats import JSONLD, NTRIPLES, RDFXML, TURTLE
-from ..pool import QueryError, QueryJob
+from ..pool import QueryError
 from ..services import services
 from .data import iri, uris
 
-RDF_TYPES = (TURTLE, JSONLD, NTRIPLES, RDFXML)
-EXTENSION_OF = {TURTLE: "ttl", JSONLD: "jsonld", NTRIPLES: "nt", RDFXML: "rdf"}
-FORMAT_NAMES = {TURTLE: "Turtle", JSONLD: "JSON-LD", NTRIPLES: "N-Triples", RDFXML: "RDF/XML"}
-OX_FORMATS = {
-    TURTLE: ox.RdfFormat.TURTLE,
-    JSONLD: ox.RdfFormat.JSON_LD,
-    NTRIPLES: ox.RdfFormat.N_TRIPLES,
-    RDFXML: ox.RdfFormat.RDF_XML,
-}
+# The formats of a resource's document, by media type (preferred first).
+RDF_FORMATS: dict[str, RdfFormat] = {media_type_of(fmt): fmt for fmt in PAGE_FORMATS}
+RDF_TYPES = tuple(RDF_FORMATS)
 PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 
 
@@ -34,10 +26,9 @@ def description(topic: str) -> list[ox.Triple]:
         f"UNION {{ BIND({iri(topic)} AS ?o) ?s ?p ?o }} }}"
     )
     try:
-        body, _ = services().runner.run(QueryJob(sparql, TURTLE, NTRIPLES))
+        return services().queries.construct(sparql)
     except QueryError as exc:
         abort(exc.status, exc.message)
-    return [q.triple for q in ox.parse(input=io.BytesIO(body), format=ox.RdfFormat.N_TRIPLES)]
 
 
 def serialize(topic: str, document: str, media_type: str) -> bytes:
@@ -46,10 +37,10 @@ def serialize(topic: str, document: str, media_type: str) -> bytes:
         triples.add(ox.Triple(ox.NamedNode(document), PRIMARY_TOPIC, ox.NamedNode(topic)))
     ordered = sorted(triples, key=str)
     options = {}
-    if media_type in (TURTLE, RDFXML):
+    fmt = RDF_FORMATS[media_type]
+    if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML):
         prefixes = project_prefixes(uris())
         prefixes["foaf"] = "http://xmlns.com/foaf/0.1/"
         prefixes.pop("id")  # local names with slashes would need escapes
         options["prefixes"] = prefixes
-    fmt = OX_FORMATS[media_type]
     return xml_checked(ox.serialize(ordered, format=fmt, **options), fmt)

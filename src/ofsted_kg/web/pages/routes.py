@@ -17,6 +17,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from rdflib.namespace import OWL
 
 from ... import export as exporter
+from ...formats import EXPORT_FORMATS, media_type_of
 from ...ontology import SCHEMA
 from ..formats import HTML, choose
 from ..pool import DownloadJob, QueryError, QueryPool
@@ -27,7 +28,7 @@ from .current import current_csv_text, current_view, neighbours_of
 from .data import ask, iri, uris
 from .index import authorities, grade_counts, inspectors, search
 from .paths import canonical, split_extension, topic_of, uri_of
-from .rdf import EXTENSION_OF, FORMAT_NAMES, RDF_TYPES, serialize
+from .rdf import RDF_FORMATS, RDF_TYPES, serialize
 from .views import (
     authority_view,
     facts,
@@ -43,13 +44,7 @@ from .views import (
 bp = Blueprint("pages", __name__)
 
 # Whole-graph downloads: extension -> (export.py format, media type).
-DOWNLOADS = {
-    "ttl": ("turtle", "text/turtle"),
-    "nt": ("ntriples", "application/n-triples"),
-    "nq": ("nquads", "application/n-quads"),
-    "trig": ("trig", "application/trig"),
-    "jsonld": ("jsonld", "application/ld+json"),
-}
+DOWNLOADS = {fmt.file_extension: (key, media_type_of(fmt)) for key, fmt in EXPORT_FORMATS.items()}
 LIST_PAGE = 50
 
 
@@ -92,7 +87,9 @@ def _resource(topic: str, path: str, media_type: str | None) -> Response:
         abort(404, f"nothing is known about {topic}")
     local = f"{request.script_root}/{canonical(path) if path != 'def/ofsted/' else path}"
     file_stem = local + "index" if local.endswith("/") else local
-    alternates = [(FORMAT_NAMES[t], t, f"{file_stem}.{EXTENSION_OF[t]}") for t in RDF_TYPES]
+    alternates = [
+        (fmt.name, t, f"{file_stem}.{fmt.file_extension}") for t, fmt in RDF_FORMATS.items()
+    ]
     document = uris().base + (canonical(path) if path != "def/ofsted/" else path)
     if wanted == HTML:
         body = _html(topic, document, alternates)

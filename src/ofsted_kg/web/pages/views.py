@@ -122,13 +122,13 @@ def facts(topic: str) -> tuple[list[Fact], list[Value], str]:
     )
     sources = graph_sources({r["g"].value for r in rows})
     by_predicate: dict[str, Fact] = {}
-    seen: dict[tuple[str, Node], Value] = {}
+    seen: dict[tuple[str, tuple], Value] = {}
     for row in sorted(rows, key=lambda r: (r["p"].value, r["o"].value)):
         p = row["p"].value
         fact = by_predicate.setdefault(p, Fact(p, names[p], href(p)))
-        if (p, row["o"]) not in seen:
-            seen[(p, row["o"])] = value_of(row["o"], names)
-            fact.values.append(seen[(p, row["o"])])
+        if (p, row["o"].identity) not in seen:
+            seen[(p, row["o"].identity)] = value_of(row["o"], names)
+            fact.values.append(seen[(p, row["o"].identity)])
         source = sources[row["g"].value]
         if source not in fact.sources:
             fact.sources.append(source)
