@@ -145,7 +145,7 @@ def attach_grades(shown: list[Standing]) -> None:
     for s in shown:  # a filtered row and the same authority's unfiltered standing are two objects
         latest.setdefault(s.latest, []).append(s)
     if latest:
-        for inspection in inspections_where(values("i", latest)):
+        for inspection in inspections_where(inspections=latest):
             for s in latest[inspection.uri]:
                 s.grades = inspection.grades
 

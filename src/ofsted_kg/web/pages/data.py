@@ -1,6 +1,9 @@
 """Reading what a page shows from the store: SELECT queries through the server's query runner
 (deadlines and size limits apply) and labels for the URIs they return.
 
+The queries are the files `queries/pages/NAME.rq` (queries.page_query), run by `page_select`
+with their parameters bound as typed terms in a VALUES block, as the named queries are.
+
 Labels of ontology terms and concepts come from the ontology graph held in memory (no query);
 labels of instances (authorities, people, inspections) from one query per page.
 """
@@ -8,7 +11,7 @@ labels of instances (authorities, people, inspections) from one query per page.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -17,16 +20,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ...ontology import OA, ORG, PREFIXES, SCHEMA, ontology_graph
+from ...queries import QueryParameterError, bind_parameters, page_query, paged, query_text
 from ...uris import Uris, default_base
 from ..formats import SPARQL_JSON, TURTLE
 from ..pool import QueryError, QueryJob
 from ..services import services
 
 BASE_SETTING = "OFSTED_KG_BASE"  # Flask setting (WebConfig.extra) overriding $OFSTED_KG_BASE
-# What names a resource on a page: its label, else a person's or file's name as printed.
-LABEL_PATH = (
-    f"<{SKOS.prefLabel}>|<{RDFS.label}>|<{SCHEMA.name}>|ofsted:nameAsPrinted|ofsted:fileName"
-)
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,35 @@ def literal(text: str) -> str:
 
 def values(name: str, items: Iterable[str]) -> str:
     return f"VALUES ?{name} {{ {' '.join(iri(i) for i in items)} }}"
+
+
+def page_sparql(
+    name: str,
+    params: Mapping[str, str],
+    *more: Mapping[str, str],
+    limit: int | None = None,
+    offset: int = 0,
+) -> str:
+    """The text of the page query NAME on the site's base, its parameters bound from `params`
+    (and from each of `more`, as further VALUES rows: one query about several resources); a
+    value not of its parameter's type (a URI from a request that is no IRI) answers 400."""
+    query = page_query(name, uris())
+    try:
+        text = query_text(query, *(bind_parameters(query, raw) for raw in (params, *more)))
+    except QueryParameterError as exc:
+        abort(400, str(exc))
+    return text if limit is None else paged(text, limit, offset)
+
+
+def page_select(
+    name: str,
+    params: Mapping[str, str],
+    *more: Mapping[str, str],
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Row]:
+    """Rows of the page query NAME (see page_sparql)."""
+    return select(page_sparql(name, params, *more, limit=limit, offset=offset))
 
 
 # Standard vocabulary terms have no label in our ontology graph: say them in words here.
@@ -199,9 +228,6 @@ def labels(items: Iterable[str]) -> dict[str, str]:
         else:
             unknown.append(uri)
     if unknown:
-        rows = select(
-            f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ {values('s', unknown)} "
-            f"?s {LABEL_PATH} ?l }} GROUP BY ?s"
-        )
-        found.update({row["s"].value: row["label"].value for row in rows})
+        rows = page_select("labels", *({"resource": uri} for uri in unknown))
+        found.update({row["resource"].value: row["label"].value for row in rows})
     return {uri: found.get(uri) or curie(uri) for uri in set(items)}

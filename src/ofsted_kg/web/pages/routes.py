@@ -153,7 +153,7 @@ def home() -> Response:
     return Response(
         render_template(
             "pages_home.html",
-            latest=inspections_where("", order="DESC(?start)", limit="LIMIT 10"),
+            latest=inspections_where(limit=10),
             distribution=grade_distribution(grade_counts()),
             downloads=DOWNLOADS,
         )
@@ -185,9 +185,7 @@ def inspector_list() -> Response:
 @bp.route("/inspections")
 def inspection_list() -> Response:
     page = _page_number()
-    rows = inspections_where(
-        "", order="DESC(?start) ?i", limit=f"LIMIT {LIST_PAGE + 1} OFFSET {(page - 1) * LIST_PAGE}"
-    )
+    rows = inspections_where(limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE)
     return Response(
         render_template(
             "pages_inspections.html",
