@@ -75,21 +75,9 @@ def ask(sparql: str) -> bool:
     return bool(json.loads(body)["boolean"])
 
 
-def iri(value: str) -> str:
-    """`<value>` for a query. Values come from the store or are built by quoting every path
-    segment, so they hold no '<', '>', quote or space; anything else is refused."""
-    if any(c in value for c in '<>"{}|^`\\ \n'):
-        abort(400, "not a valid IRI")
-    return f"<{value}>"
-
-
 def literal(text: str) -> str:
     """A user's string as a SPARQL literal, escaped."""
     return Literal(text).n3()
-
-
-def values(name: str, items: Iterable[str]) -> str:
-    return f"VALUES ?{name} {{ {' '.join(iri(i) for i in items)} }}"
 
 
 def page_sparql(

@@ -14,7 +14,7 @@ from ...store.embedded import xml_checked
 from ..formats import JSONLD, NTRIPLES, RDFXML, TURTLE
 from ..pool import QueryError, QueryJob
 from ..services import services
-from .data import iri, uris
+from .data import page_sparql, uris
 
 RDF_TYPES = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 EXTENSION_OF = {TURTLE: "ttl", JSONLD: "jsonld", NTRIPLES: "nt", RDFXML: "rdf"}
@@ -29,10 +29,7 @@ PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 
 
 def description(topic: str) -> list[ox.Triple]:
-    sparql = (
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ BIND({iri(topic)} AS ?s) ?s ?p ?o }} "
-        f"UNION {{ BIND({iri(topic)} AS ?o) ?s ?p ?o }} }}"
-    )
+    sparql = page_sparql("description", {"topic": topic})
     try:
         body, _ = services().runner.run(QueryJob(sparql, TURTLE, NTRIPLES))
     except QueryError as exc:

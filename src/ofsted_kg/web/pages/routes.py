@@ -24,7 +24,7 @@ from ..services import services
 from ..source_docs import evidence_view
 from .charts import grade_distribution, grade_timeline
 from .current import current_csv_text, current_view, neighbours_of
-from .data import ask, iri, uris
+from .data import ask, page_sparql, uris
 from .index import authorities, grade_counts, inspectors, search
 from .paths import canonical, split_extension, topic_of, uri_of
 from .rdf import EXTENSION_OF, FORMAT_NAMES, RDF_TYPES, serialize
@@ -88,7 +88,7 @@ def term(rest: str) -> Response:
 
 def _resource(topic: str, path: str, media_type: str | None) -> Response:
     wanted = media_type or choose(request.headers.get("Accept"), (HTML, *RDF_TYPES)) or HTML
-    if not ask(f"ASK {{ {{ {iri(topic)} ?p ?o }} UNION {{ ?s ?p {iri(topic)} }} }}"):
+    if not ask(page_sparql("resource-exists", {"topic": topic})):
         abort(404, f"nothing is known about {topic}")
     local = f"{request.script_root}/{canonical(path) if path != 'def/ofsted/' else path}"
     file_stem = local + "index" if local.endswith("/") else local
