@@ -55,9 +55,16 @@ def test_pipeline_version_is_package_families_and_resources() -> None:
 
 def test_every_resource_is_a_file_of_the_repository_folders() -> None:
     """The packaged resources are the repository's folders, whatever the install."""
-    for name, suffix in (("ontology", ".ttl"), ("shapes", ".ttl"), ("queries", ".rq")):
+    for name, suffix in (
+        ("ontology", ".ttl"),
+        ("shapes", ".ttl"),
+        ("queries", ".rq"),
+        ("queries/pages", ".rq"),
+    ):
+        top, *sub = name.split("/")
         packaged = {
-            f.name: f.read_bytes() for f in resources.files_in(resources.folder(name), suffix)
+            f.name: f.read_bytes()
+            for f in resources.files_in(resources.folder(top).joinpath(*sub), suffix)
         }
         on_disk = {p.name: p.read_bytes() for p in (REPO / name).glob(f"*{suffix}")}
         assert packaged == on_disk and packaged, name

@@ -15,6 +15,11 @@ a trailing VALUES is joined after the WHERE clause's FILTERs have run (SPARQL 1.
 filters could not use the parameters; inside the group it behaves the same on the embedded and on
 remote SPARQL stores. A parameter without value and without default is UNDEF (queries test it
 with BOUND).
+
+The site's pages run queries of their own (`queries/pages/*.rq`, `page_query`), written the same
+way. A page asking about several resources at once binds the parameters once per resource: each
+binding is one row of the VALUES block (`query_text(query, *rows)`). A page of a long list adds
+LIMIT and OFFSET (`paged`), which SPARQL does not let a VALUES block set; they are integers.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -38,7 +44,7 @@ from .ontology import rebase
 from .resources import QUERIES, files_in, folder, query_files
 from .store import Store
 from .store.results import Row, select_results
-from .uris import Uris
+from .uris import DEFAULT_BASE, Uris
 
 PARAMETER_TYPES = ("string", "iri", "date", "integer", "decimal")
 
@@ -133,8 +139,19 @@ PAGE_QUERIES = "pages"  # queries/pages/: the queries the site's own pages run
 def page_query(name: str, uris: Uris | None = None) -> NamedQuery:
     """`queries/pages/NAME.rq`, one of the queries behind the site's pages. They follow the
     named queries' header conventions, so they can be read, tested and run from the CLI
-    (`ofsted-kg query queries/pages/NAME.rq`); they are not listed among the named queries."""
-    return parse_query_file(folder(QUERIES) / PAGE_QUERIES / f"{name}.rq", uris)
+    (`ofsted-kg query queries/pages/NAME.rq`); they are not listed among the named queries.
+    Read once per base (a page runs several on every request)."""
+    return _page_query(name, uris.base if uris else DEFAULT_BASE)  # the default: as written
+
+
+@cache
+def _page_query(name: str, base: str) -> NamedQuery:
+    return parse_query_file(folder(QUERIES) / PAGE_QUERIES / f"{name}.rq", Uris(base))
+
+
+def page_query_names() -> list[str]:
+    """The names of the page queries, `queries/pages/*.rq`."""
+    return [Path(f.name).stem for f in files_in(folder(QUERIES) / PAGE_QUERIES, ".rq")]
 
 
 def convert(parameter: Parameter, raw: str) -> Node:
@@ -176,22 +193,32 @@ def bind_parameters(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node
     return bound
 
 
-def values_block(query: NamedQuery, bound: Mapping[str, Node]) -> str:
+def values_block(query: NamedQuery, *rows: Mapping[str, Node]) -> str:
     if not query.parameters:
         return ""
     names = " ".join(f"?{p.name}" for p in query.parameters)
-    terms = " ".join(bound[p.name].n3() if p.name in bound else "UNDEF" for p in query.parameters)
-    return f"VALUES ({names}) {{ ({terms}) }}"
+    terms = (
+        " ".join(row[p.name].n3() if p.name in row else "UNDEF" for p in query.parameters)
+        for row in rows
+    )
+    return f"VALUES ({names}) {{ {' '.join(f'({t})' for t in terms)} }}"
 
 
-def query_text(query: NamedQuery, bound: Mapping[str, Node]) -> str:
-    """The query with its parameters bound (see the module docstring for where)."""
-    block = values_block(query, bound)
+def query_text(query: NamedQuery, bound: Mapping[str, Node], *more: Mapping[str, Node]) -> str:
+    """The query with its parameters bound (see the module docstring for where); each further
+    binding is another row of the VALUES block, so the query answers for every row at once."""
+    block = values_block(query, bound, *more)
     if not block:
         return query.sparql
     match = _OUTER_WHERE.search(query.sparql)
     assert match is not None  # checked when the file was parsed
     return f"{query.sparql[: match.end()]}\n  {block}\n{query.sparql[match.end() :]}"
+
+
+def paged(sparql: str, limit: int, offset: int = 0) -> str:
+    """A SELECT query's rows from `offset`, at most `limit` of them (the query has no LIMIT or
+    OFFSET of its own)."""
+    return f"{sparql}\nLIMIT {int(limit)} OFFSET {int(offset)}"
 
 
 def run_named(

@@ -8,6 +8,7 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, VOID, XSD
 
 from .. import vocab
+from ..queries import page_query
 from .formats import GRAPH_TYPES, JSONLD, NTRIPLES, RDFXML, TURTLE, choose
 from .pool import QueryError
 from .services import services
@@ -100,9 +101,7 @@ def void() -> Response:
         (
             dataset,
             VOID.triples,
-            Literal(
-                _count("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"), datatype=XSD.integer
-            ),
+            Literal(_count(page_query("triple-count").sparql), datatype=XSD.integer),
         )
     )
     for name in FORMAT_IRIS[4:]:

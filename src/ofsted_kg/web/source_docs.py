@@ -22,7 +22,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from .. import vocab
 from ..sources import SourceError, document_from_bytes, read_source
 from .page_image import PageCache, PageRefused, RendererBusy, find_passage, render_page
-from .pages.data import iri, literal, select, uris
+from .pages.data import page_select, uris
 
 bp = Blueprint("source_docs", __name__)
 
@@ -76,14 +76,13 @@ def recorded(sha256: str) -> RecordedSource:
     """The source the build recorded under this hash, or 404."""
     if not SHA256.fullmatch(sha256):
         abort(404, "a source document is named by the SHA-256 of its bytes (64 hex digits)")
-    rows = select(
-        f"""SELECT ?location ?key ?format ?pages WHERE {{
-              GRAPH <{uris().graph("manifest")}> {{
-                ?entry ofsted:sha256 {literal(sha256)} ; ofsted:builtGraph ?graph ;
-                       ofsted:fileName ?key ; prov:atLocation ?location FILTER(isIRI(?location)) }}
-              OPTIONAL {{ <{uris().source(sha256)}> dcterms:format ?format }}
-              OPTIONAL {{ <{uris().source(sha256)}> ofsted:pageCount ?pages }} }}
-            ORDER BY ?key"""
+    rows = page_select(
+        "recorded-source",
+        {
+            "sha256": sha256,
+            "source": uris().source(sha256),
+            "manifest": uris().graph("manifest"),
+        },
     )
     if not rows:
         abort(404, f"no source document with SHA-256 {sha256} was built into this graph")
@@ -237,12 +236,7 @@ def licence() -> dict[str, object]:
 def evidence_view(topic: str) -> dict[str, object]:
     """An evidence resource's page: its quote shown on the page of the document it was read
     from."""
-    rows = select(
-        f"""SELECT ?page ?exact ?sha ?format WHERE {{ {iri(topic)} ofsted:page ?page ;
-              oa:hasSelector/oa:exact ?exact ; oa:hasSource ?source .
-              ?source ofsted:sha256 ?sha . OPTIONAL {{ ?source dcterms:format ?format }} }}
-            LIMIT 1"""
-    )
+    rows = page_select("evidence", {"topic": topic})
     if not rows:
         return {}
     row = rows[0]

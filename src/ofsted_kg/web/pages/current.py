@@ -25,18 +25,12 @@ from ...resources import QUERIES, folder
 from ...uris import Uris
 from ..pool import QueryError
 from ..services import services
-from .data import Node, select, uris, values
+from .data import Node, page_select, uris
 from .paths import href
 from .views import Grade, inspections_where
 
 QUERY = "current-judgements"
 NO_OVERALL = "none"  # the query's grade value for a latest inspection without an overall grade
-# An authority is current while one of its GSS codes is still in use (the same test as the
-# query's): the three abolished since (Cumbria, Northamptonshire, Poole) are not.
-CURRENT = (
-    "FILTER EXISTS { ?a ofsted:hasGssCode ?code "
-    "FILTER NOT EXISTS { ?code schema:validThrough ?end } }"
-)
 DIRECTIONS = ("improved", "same", "declined", "first graded", "no overall grade to compare")
 GRADE_CHOICES = (*vocab.GRADES.items(), (NO_OVERALL, "No overall grade (April 2026 onwards)"))
 
@@ -138,7 +132,7 @@ def attach_grades(shown: list[Standing]) -> None:
     for s in shown:  # a filtered row and the same authority's unfiltered standing are two objects
         latest.setdefault(s.latest, []).append(s)
     if latest:
-        for inspection in inspections_where(values("i", latest)):
+        for inspection in inspections_where(inspections=latest):
             for s in latest[inspection.uri]:
                 s.grades = inspection.grades
 
@@ -148,14 +142,11 @@ def neighbours(authorities: list[str], everyone: list[Standing]) -> dict[str, li
     if not authorities:
         return {}
     by_uri = {s.uri: s for s in everyone}
-    rows = select(
-        f"""SELECT DISTINCT ?a ?peer ?name WHERE {{ {values("a", authorities)}
-              ?a ofsted:statisticalNeighbour ?peer . ?peer skos:prefLabel ?name }}"""
-    )
+    rows = page_select("statistical-neighbours", *({"authority": a} for a in authorities))
     found: dict[str, list[Peer]] = {a: [] for a in authorities}
     for r in sorted(rows, key=lambda r: r["name"].value):
         peer = r["peer"].value
-        found[r["a"].value].append(Peer(r["name"].value, href(peer), by_uri.get(peer)))
+        found[r["authority"].value].append(Peer(r["name"].value, href(peer), by_uri.get(peer)))
     return found
 
 
@@ -175,12 +166,7 @@ class Coverage:
 
 
 def coverage() -> Coverage:
-    rows = select(
-        f"""SELECT ?a (SAMPLE(?n) AS ?name) (SAMPLE(?r) AS ?region) (COUNT(DISTINCT ?i) AS ?reports)
-            WHERE {{ ?a a ofsted:LocalAuthority ; skos:prefLabel ?n ; ofsted:region ?r . {CURRENT}
-                     OPTIONAL {{ ?i ofsted:inspectedAuthority ?a }} }}
-            GROUP BY ?a ORDER BY ?name"""
-    )
+    rows = page_select("coverage", {})
     without = [(r["name"].value, href(r["a"].value)) for r in rows if r["reports"].value == "0"]
     return Coverage(
         len(rows), len(rows) - len(without), without, sorted({r["region"].value for r in rows})

@@ -1,13 +1,16 @@
 """Reading what a page shows from the store: SELECT queries through the server's query runner
 (deadlines and size limits apply) and labels for the URIs they return.
 
+The queries are the files `queries/pages/NAME.rq` (queries.page_query), run by `page_select`
+with their parameters bound as typed terms in a VALUES block, as the named queries are.
+
 Labels of ontology terms and concepts come from the ontology graph held in memory (no query);
 labels of instances (authorities, people, inspections) from one query per page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 from flask import abort, current_app
@@ -15,16 +18,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ...ontology import OA, ORG, PREFIXES, SCHEMA, ontology_graph
+from ...queries import QueryParameterError, bind_parameters, page_query, paged, query_text
 from ...store.results import Term
 from ...uris import Uris, default_base
 from ..pool import QueryError
 from ..services import services
 
 BASE_SETTING = "OFSTED_KG_BASE"  # Flask setting (WebConfig.extra) overriding $OFSTED_KG_BASE
-# What names a resource on a page: its label, else a person's or file's name as printed.
-LABEL_PATH = (
-    f"<{SKOS.prefLabel}>|<{RDFS.label}>|<{SCHEMA.name}>|ofsted:nameAsPrinted|ofsted:fileName"
-)
 
 
 Node = Term  # one RDF term of a result row
@@ -55,21 +55,38 @@ def ask(sparql: str) -> bool:
         abort(exc.status, exc.message)
 
 
-def iri(value: str) -> str:
-    """`<value>` for a query. Values come from the store or are built by quoting every path
-    segment, so they hold no '<', '>', quote or space; anything else is refused."""
-    if any(c in value for c in '<>"{}|^`\\ \n'):
-        abort(400, "not a valid IRI")
-    return f"<{value}>"
-
-
 def literal(text: str) -> str:
     """A user's string as a SPARQL literal, escaped."""
     return Literal(text).n3()
 
 
-def values(name: str, items: Iterable[str]) -> str:
-    return f"VALUES ?{name} {{ {' '.join(iri(i) for i in items)} }}"
+def page_sparql(
+    name: str,
+    params: Mapping[str, str],
+    *more: Mapping[str, str],
+    limit: int | None = None,
+    offset: int = 0,
+) -> str:
+    """The text of the page query NAME on the site's base, its parameters bound from `params`
+    (and from each of `more`, as further VALUES rows: one query about several resources); a
+    value not of its parameter's type (a URI from a request that is no IRI) answers 400."""
+    query = page_query(name, uris())
+    try:
+        text = query_text(query, *(bind_parameters(query, raw) for raw in (params, *more)))
+    except QueryParameterError as exc:
+        abort(400, str(exc))
+    return text if limit is None else paged(text, limit, offset)
+
+
+def page_select(
+    name: str,
+    params: Mapping[str, str],
+    *more: Mapping[str, str],
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Row]:
+    """Rows of the page query NAME (see page_sparql)."""
+    return select(page_sparql(name, params, *more, limit=limit, offset=offset))
 
 
 # Standard vocabulary terms have no label in our ontology graph: say them in words here.
@@ -179,9 +196,6 @@ def labels(items: Iterable[str]) -> dict[str, str]:
         else:
             unknown.append(uri)
     if unknown:
-        rows = select(
-            f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ {values('s', unknown)} "
-            f"?s {LABEL_PATH} ?l }} GROUP BY ?s"
-        )
-        found.update({row["s"].value: row["label"].value for row in rows})
+        rows = page_select("labels", *({"resource": uri} for uri in unknown))
+        found.update({row["resource"].value: row["label"].value for row in rows})
     return {uri: found.get(uri) or curie(uri) for uri in set(items)}

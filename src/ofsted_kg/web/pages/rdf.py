@@ -12,7 +12,7 @@ from ...formats import PAGE_FORMATS, RdfFormat, media_type_of
 from ...store.embedded import xml_checked
 from ..pool import QueryError
 from ..services import services
-from .data import iri, uris
+from .data import page_sparql, uris
 
 # The formats of a resource's document, by media type (preferred first).
 RDF_FORMATS: dict[str, RdfFormat] = {media_type_of(fmt): fmt for fmt in PAGE_FORMATS}
@@ -21,10 +21,7 @@ PRIMARY_TOPIC = ox.NamedNode("http://xmlns.com/foaf/0.1/primaryTopic")
 
 
 def description(topic: str) -> list[ox.Triple]:
-    sparql = (
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ BIND({iri(topic)} AS ?s) ?s ?p ?o }} "
-        f"UNION {{ BIND({iri(topic)} AS ?o) ?s ?p ?o }} }}"
-    )
+    sparql = page_sparql("description", {"topic": topic})
     try:
         return services().queries.construct(sparql)
     except QueryError as exc:

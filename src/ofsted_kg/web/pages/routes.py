@@ -25,7 +25,7 @@ from ..services import services
 from ..source_docs import evidence_view
 from .charts import grade_distribution, grade_timeline
 from .current import current_csv_text, current_view, neighbours_of
-from .data import ask, iri, uris
+from .data import ask, page_sparql, uris
 from .index import authorities, grade_counts, inspectors, search
 from .paths import canonical, split_extension, topic_of, uri_of
 from .rdf import RDF_FORMATS, RDF_TYPES, serialize
@@ -83,7 +83,7 @@ def term(rest: str) -> Response:
 
 def _resource(topic: str, path: str, media_type: str | None) -> Response:
     wanted = media_type or choose(request.headers.get("Accept"), (HTML, *RDF_TYPES)) or HTML
-    if not ask(f"ASK {{ {{ {iri(topic)} ?p ?o }} UNION {{ ?s ?p {iri(topic)} }} }}"):
+    if not ask(page_sparql("resource-exists", {"topic": topic})):
         abort(404, f"nothing is known about {topic}")
     local = f"{request.script_root}/{canonical(path) if path != 'def/ofsted/' else path}"
     file_stem = local + "index" if local.endswith("/") else local
@@ -150,7 +150,7 @@ def home() -> Response:
     return Response(
         render_template(
             "pages_home.html",
-            latest=inspections_where("", order="DESC(?start)", limit="LIMIT 10"),
+            latest=inspections_where(limit=10),
             distribution=grade_distribution(grade_counts()),
             downloads=DOWNLOADS,
         )
@@ -182,9 +182,7 @@ def inspector_list() -> Response:
 @bp.route("/inspections")
 def inspection_list() -> Response:
     page = _page_number()
-    rows = inspections_where(
-        "", order="DESC(?start) ?i", limit=f"LIMIT {LIST_PAGE + 1} OFFSET {(page - 1) * LIST_PAGE}"
-    )
+    rows = inspections_where(limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE)
     return Response(
         render_template(
             "pages_inspections.html",

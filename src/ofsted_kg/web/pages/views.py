@@ -1,13 +1,14 @@
 """What each page shows, read from the store: the generic view of any resource (facts with their
 provenance, incoming links) and the purpose-made views of authorities, inspections and people.
 
-Each function runs a few SELECT queries (pages_data.select) and returns plain data for the
-templates; nothing here renders HTML.
+Each function runs a few of the page queries (`queries/pages/*.rq`, through data.page_select)
+and returns plain data for the templates; nothing here renders HTML.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -18,7 +19,7 @@ from ...families import kind_labels
 from ...ontology import ontology_graph
 from ...uris import ofsted_provider_page
 from ..source_docs import document_href, page_href
-from .data import LABEL_PATH, Node, curie, iri, labels, select, uris, values
+from .data import Node, curie, labels, page_select, uris
 from .paths import href
 
 INCOMING_PAGE = 10  # incoming links shown per property and page
@@ -93,11 +94,8 @@ def graph_sources(graphs: set[str]) -> dict[str, Source]:
     """A Source for each named graph: report graphs named by their file (from the manifest)."""
     if not graphs:
         return {}
-    rows = select(
-        f"SELECT ?g ?file WHERE {{ {values('g', graphs)} ?entry ofsted:builtGraph ?g ; "
-        "ofsted:fileName ?file }"
-    )
-    files = {row["g"].value: row["file"].value for row in rows}
+    rows = page_select("graph-files", *({"graph": graph} for graph in graphs))
+    files = {row["graph"].value: row["file"].value for row in rows}
     base_graph = str(uris().graph(""))
     sources = {}
     for graph in graphs:
@@ -116,7 +114,7 @@ def graph_sources(graphs: set[str]) -> dict[str, Source]:
 
 def facts(topic: str) -> tuple[list[Fact], list[Value], str]:
     """The resource's facts grouped by property, its types, and its label."""
-    rows = select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {iri(topic)} ?p ?o }} }}")
+    rows = page_select("facts", {"topic": topic})
     names = labels(
         {topic} | {r["p"].value for r in rows} | {r["o"].value for r in rows if r["o"].is_uri}
     )
@@ -139,13 +137,7 @@ def facts(topic: str) -> tuple[list[Fact], list[Value], str]:
 
 def quotes(topic: str) -> list[Quote]:
     """The quoted passages the resource's facts were read from."""
-    rows = select(
-        f"""SELECT DISTINCT ?ev ?page ?exact ?file ?sha WHERE {{
-            {iri(topic)} ofsted:evidence ?ev . ?ev ofsted:page ?page ;
-            oa:hasSelector/oa:exact ?exact ; oa:hasSource ?source .
-            ?source ofsted:fileName ?file ; ofsted:sha256 ?sha }}
-            ORDER BY ?page ?exact"""
-    )
+    rows = page_select("quotes", {"topic": topic})
     return [
         Quote(
             r["page"].value,
@@ -160,17 +152,16 @@ def quotes(topic: str) -> list[Quote]:
 
 
 def incoming_counts(topic: str) -> dict[str, int]:
-    rows = select(
-        f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {iri(topic)} }} GROUP BY ?p"
-    )
+    rows = page_select("incoming-counts", {"topic": topic})
     return {r["p"].value: int(r["n"].value) for r in rows}
 
 
 def incoming_subjects(topic: str, predicate: str, page: int) -> list[Value]:
-    rows = select(
-        f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ ?s {iri(predicate)} {iri(topic)}
-            OPTIONAL {{ ?s {LABEL_PATH} ?l }} }} GROUP BY ?s ORDER BY ?label ?s
-            LIMIT {INCOMING_PAGE} OFFSET {(page - 1) * INCOMING_PAGE}"""
+    rows = page_select(
+        "incoming-subjects",
+        {"topic": topic, "predicate": predicate},
+        limit=INCOMING_PAGE,
+        offset=(page - 1) * INCOMING_PAGE,
     )
     return [
         Value(
@@ -241,21 +232,27 @@ def _grade(row: dict[str, Node]) -> Grade:
     )
 
 
-def inspections_where(pattern: str, order: str = "?start", limit: str = "") -> list[InspectionRow]:
-    """Inspections matching `pattern` (on ?i), with their dates, kind and grades."""
-    rows = select(
-        f"""SELECT ?i (SAMPLE(?l) AS ?label) (MIN(?s) AS ?start) (MAX(?e) AS ?end)
-                   (SAMPLE(?k) AS ?kind) WHERE {{
-              {{ SELECT DISTINCT ?i WHERE {{ {pattern} ?i a ofsted:Inspection }} }}
-              OPTIONAL {{ ?i rdfs:label ?l }} OPTIONAL {{ ?i schema:startDate ?s }}
-              OPTIONAL {{ ?i schema:endDate ?e }} OPTIONAL {{ ?i ofsted:reportKind ?k }}
-            }} GROUP BY ?i ORDER BY {order} {limit}"""
+def inspections_where(
+    *,
+    inspections: Collection[str] = (),
+    authority: str = "",
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[InspectionRow]:
+    """Inspections with their dates, kind and grades, newest first: these `inspections` (all
+    when none), of `authority` when given, `limit` of them from `offset` when given."""
+    rows = page_select(
+        "inspections",
+        # one VALUES row per inspection; "" leaves a parameter unbound
+        *({"inspection": i, "authority": authority} for i in inspections or [""]),
+        limit=limit,
+        offset=offset,
     )
     found = [
         InspectionRow(
-            r["i"].value,
-            href(r["i"].value),
-            r["label"].value if "label" in r else r["i"].value,
+            r["inspection"].value,
+            href(r["inspection"].value),
+            r["label"].value if "label" in r else r["inspection"].value,
             r["start"].value if "start" in r else "",
             r["end"].value if "end" in r else "",
             kind_labels().get(local(r["kind"].value), "") if "kind" in r else "",
@@ -264,11 +261,8 @@ def inspections_where(pattern: str, order: str = "?start", limit: str = "") -> l
     ]
     if found:
         by_uri = {f.uri: f for f in found}
-        for r in select(
-            f"""SELECT DISTINCT ?i ?j ?area ?grade WHERE {{ {values("i", by_uri)}
-                ?i ofsted:hasJudgement ?j . ?j ofsted:judgementArea ?area ; ofsted:grade ?grade }}"""
-        ):
-            by_uri[r["i"].value].grades.append(_grade(r))
+        for r in page_select("inspection-grades", *({"inspection": uri} for uri in by_uri)):
+            by_uri[r["inspection"].value].grades.append(_grade(r))
         for f in found:
             f.grades.sort(
                 key=lambda g: list(vocab.AREAS).index(g.area) if g.area in vocab.AREAS else 99
@@ -285,22 +279,13 @@ class PersonLink:
 
 
 def authority_view(topic: str) -> dict:
-    inspections = inspections_where(f"?i ofsted:inspectedAuthority {iri(topic)} .")
-    officials = select(
-        f"""SELECT ?person (SAMPLE(?n) AS ?name) ?role (MAX(?d) AS ?last) WHERE {{
-              ?i ofsted:inspectedAuthority {iri(topic)} ; prov:qualifiedAssociation ?m .
-              ?m prov:agent ?person ; prov:hadRole ?role .
-              ?role skos:inScheme {iri(uris().scheme("OFFICIAL_ROLES"))} .
-              ?person schema:name ?n . OPTIONAL {{ ?i schema:startDate ?d }}
-            }} GROUP BY ?person ?role ORDER BY DESC(?last) ?name"""
+    # oldest first, for the table and the timeline
+    inspections = sorted(inspections_where(authority=topic), key=lambda i: i.start)
+    officials = page_select(
+        "authority-officials", {"topic": topic, "roles": uris().scheme("OFFICIAL_ROLES")}
     )
-    geography = select(
-        f"""SELECT ?code ?area ?from ?to WHERE {{ {iri(topic)} ofsted:hasGssCode ?c .
-              ?c ofsted:gssCode ?code ; ofsted:statisticalArea ?area .
-              OPTIONAL {{ ?c schema:validFrom ?from }} OPTIONAL {{ ?c schema:validThrough ?to }}
-            }} ORDER BY ?from"""
-    )
-    boards = select(f"SELECT DISTINCT ?b WHERE {{ {iri(topic)} ofsted:safeguardingBoard ?b }}")
+    geography = page_select("authority-geography", {"topic": topic})
+    boards = page_select("authority-boards", {"topic": topic})
     return {
         "inspections": inspections,
         "officials": [
@@ -338,18 +323,7 @@ class Recommendation:
 def _recommendation_groups(topic: str) -> list[dict]:
     # One row per recommendation, however many documents state it (each triple comes back once
     # per graph holding it): values are aggregated, and the documents listed as its sources.
-    rows = select(
-        f"""SELECT ?r (MIN(?p) AS ?pos) (SAMPLE(?t) AS ?target) (SAMPLE(?pr) AS ?priority)
-              (SAMPLE(?th) AS ?theme) (SAMPLE(?tx) AS ?text) (SAMPLE(?n) AS ?number)
-              (SAMPLE(?f) AS ?framework) (GROUP_CONCAT(DISTINCT ?file; separator=";") AS ?files)
-            WHERE {{
-              {iri(topic)} ofsted:hasRecommendation ?r . ?r ofsted:position ?p ; ofsted:text ?tx .
-              OPTIONAL {{ ?r ofsted:target ?t }} OPTIONAL {{ ?r ofsted:priority ?pr }}
-              OPTIONAL {{ ?r ofsted:theme ?th }} OPTIONAL {{ ?r ofsted:printedNumber ?n }}
-              OPTIONAL {{ ?r ofsted:frameworkReference ?f }}
-              OPTIONAL {{ ?r prov:wasDerivedFrom/ofsted:fileName ?file }}
-            }} GROUP BY ?r ORDER BY ?pos ?r"""
-    )
+    rows = page_select("inspection-recommendations", {"topic": topic})
     groups: dict[tuple[str, str, str], list[Recommendation]] = defaultdict(list)
     for r in rows:
         target = local(r["target"].value) if "target" in r else ""
@@ -376,13 +350,8 @@ def _recommendation_groups(topic: str) -> list[dict]:
 
 
 def inspection_view(topic: str) -> dict:
-    this = inspections_where(f"VALUES ?i {{ {iri(topic)} }}")
-    team = select(
-        f"""SELECT DISTINCT ?m ?name ?role ?person ?org WHERE {{
-              {iri(topic)} prov:qualifiedAssociation ?m . ?m ofsted:nameAsPrinted ?name ;
-              prov:hadRole ?role . OPTIONAL {{ ?m prov:agent ?person }}
-              OPTIONAL {{ ?m ofsted:organisationAsPrinted ?org }} }} ORDER BY ?m"""
-    )
+    this = inspections_where(inspections=[topic])
+    team = page_select("inspection-team", {"topic": topic})
     inspector_order = list(vocab.INSPECTOR_ROLES)
     inspectors, officials = [], []
     for r in sorted(
@@ -402,32 +371,15 @@ def inspection_view(topic: str) -> dict:
             r["org"].value if "org" in r else "",
         )
         (inspectors if role in vocab.INSPECTOR_ROLES else officials).append(link)
-    around = select(
-        f"""SELECT ?which ?other WHERE {{
-              {{ {iri(topic)} ofsted:previousInspection ?other BIND("previous" AS ?which) }}
-              UNION {{ ?other ofsted:previousInspection {iri(topic)} BIND("next" AS ?which) }}
-              UNION {{ {iri(topic)} ofsted:inspectedAuthority ?other BIND("authority" AS ?which) }}
-              UNION {{ {iri(topic)} ofsted:reportedIn ?other BIND("source" AS ?which) }} }}"""
-    )
+    around = page_select("inspection-links", {"topic": topic})
     names = labels({r["other"].value for r in around})
     links = {
         r["which"].value: Value(names[r["other"].value], href(r["other"].value), r["other"].value)
         for r in around
     }
-    source = select(
-        f"""SELECT ?file ?pages ?issued ?sha WHERE {{ {iri(topic)} ofsted:reportedIn ?s .
-              ?s ofsted:fileName ?file ; ofsted:sha256 ?sha . OPTIONAL {{ ?s ofsted:pageCount ?pages }}
-              OPTIONAL {{ ?s dcterms:issued ?issued }} }}"""
-    )
-    urn = select(
-        f"SELECT ?urn WHERE {{ {iri(topic)} ofsted:inspectedAuthority/ofsted:ofstedUrn ?urn }}"
-    )
-    legal_basis = select(
-        f"""SELECT DISTINCT ?provision ?label ?scope ?pos WHERE {{
-              {iri(topic)} ofsted:hasLegalBasisStatement ?s . ?s ofsted:provision ?provision ;
-              ofsted:statedScope ?scope ; ofsted:position ?pos . ?provision rdfs:label ?label }}
-              ORDER BY ?pos"""
-    )
+    source = page_select("inspection-source", {"topic": topic})
+    urn = page_select("inspection-urn", {"topic": topic})
+    legal_basis = page_select("inspection-legal-basis", {"topic": topic})
     return {
         "inspection": this[0] if this else None,
         "inspectors": inspectors,
@@ -446,30 +398,11 @@ def inspection_view(topic: str) -> dict:
 
 
 def person_view(topic: str) -> dict:
-    rows = select(
-        f"""SELECT DISTINCT ?i ?label ?role ?start ?authority ?aname WHERE {{
-              ?m prov:agent {iri(topic)} ; prov:hadRole ?role . ?i prov:qualifiedAssociation ?m .
-              OPTIONAL {{ ?i rdfs:label ?label }} OPTIONAL {{ ?i schema:startDate ?start }}
-              OPTIONAL {{ ?i ofsted:inspectedAuthority ?authority .
-                         ?authority skos:prefLabel ?aname }} }} ORDER BY DESC(?start)"""
-    )
-    colleagues = select(
-        f"""SELECT ?other (SAMPLE(?n) AS ?name) (COUNT(DISTINCT ?i) AS ?together) WHERE {{
-              ?m prov:agent {iri(topic)} ; prov:hadRole ?r . ?r skos:inScheme ?scheme .
-              ?i prov:qualifiedAssociation ?m , ?m2 . ?m2 prov:agent ?other ; prov:hadRole ?r2 .
-              ?r2 skos:inScheme ?scheme . ?other schema:name ?n
-              FILTER (?other != {iri(topic)}) }}
-            GROUP BY ?other ORDER BY DESC(?together) ?name LIMIT 20"""
-    )
+    rows = page_select("person-inspections", {"topic": topic})
+    colleagues = page_select("person-colleagues", {"topic": topic})
     roles = Counter(local(r["role"].value) for r in rows)
-    printed = select(
-        f"""SELECT DISTINCT ?name WHERE {{ {iri(topic)} skos:altLabel ?name }} ORDER BY ?name"""
-    )
-    decisions = select(
-        f"""SELECT DISTINCT ?merged ?rule ?evidence WHERE {{
-              {iri(topic)} ofsted:identityDecision ?d . ?d ofsted:mergedName ?merged ;
-              ofsted:decisionRule ?rule ; ofsted:identityEvidence ?evidence }} ORDER BY ?merged"""
-    )
+    printed = page_select("person-printed-names", {"topic": topic})
+    decisions = page_select("person-identity-decisions", {"topic": topic})
     return {
         "also_printed_as": [r["name"].value for r in printed],
         "decisions": [
