@@ -6,7 +6,6 @@ is checked against a SPARQL query written here or the reference data, never a nu
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import re
@@ -16,10 +15,9 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
-from web_server import Running, chromium_browser, running_server
+from web_server import Running, chromium_browser, running_server, seeds_and_pdfs_store
 
 from ofsted_kg.authorities import authorities
-from ofsted_kg.build import build
 from ofsted_kg.queries import load_queries, run_named
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris
@@ -48,9 +46,7 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, shared_dir: Path):
-    built = EmbeddedStore(tmp_path_factory.mktemp("lists") / "store")
-    sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in PDFS]
-    build(sources, built, base=DEFAULT_BASE, workers=2, log=lambda _: None)
+    built = seeds_and_pdfs_store(tmp_path_factory.mktemp("lists") / "store", shared_dir, PDFS)
     yield built
     built.close()
 
