@@ -109,18 +109,17 @@ class IndexHolder:
     """The index of the generation last searched, built when a search meets a newer one."""
 
     def __init__(self) -> None:
-        self.key: str | None = None
-        self.index: TextIndex | None = None
+        self._built: tuple[str, TextIndex] | None = None  # one reference: read and replaced whole
         self._building = threading.Lock()
 
     def current(self, key: str, load: Callable[[], list[Text]]) -> TextIndex:
-        index = self.index
-        if index is not None and self.key == key:
-            return index
+        built = self._built
+        if built is not None and built[0] == key:
+            return built[1]
         with self._building:  # one build at a time; the others wait for it and use it
-            if self.index is None or self.key != key:
-                self.index, self.key = TextIndex(load()), key
-            return self.index
+            if self._built is None or self._built[0] != key:
+                self._built = (key, TextIndex(load()))
+            return self._built[1]
 
 
 def generation_key() -> str:

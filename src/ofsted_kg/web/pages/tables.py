@@ -140,9 +140,14 @@ class TableView:
         ]
 
 
+def _values(facet: Facet, row: Row) -> set[str]:
+    """The facet's values of a row; an empty one (no region, no date) is not a value."""
+    return {value for value in facet.values(row) if value}
+
+
 def _matches(row: Row, table: Table, filters: dict[str, str], leave_out: str = "") -> bool:
     return all(
-        value in set(facet.values(row))
+        value in _values(facet, row)
         for facet in table.facets
         if facet.key != leave_out and (value := filters.get(facet.key))
     )
@@ -178,7 +183,7 @@ def table_view(table: Table, rows: list[Row]) -> TableView:
             value
             for r in rows
             if _matches(r, table, filters, leave_out=facet.key)
-            for value in set(facet.values(r))
+            for value in _values(facet, r)
         )
         active = filters.get(facet.key)
         if active and active not in counts:
