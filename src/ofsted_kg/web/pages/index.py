@@ -60,14 +60,6 @@ class Hit:
     matched: str  # the name variant or the code that matched, when not the main name
 
 
-def _kind(uri: str, types: str) -> str:
-    if "LocalAuthority" in types:
-        return "Local authority"
-    if "/id/person/official/" in uri:
-        return "Official"
-    return "Inspector"
-
-
 def _needle(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY]
 
@@ -81,7 +73,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
     return [
         Hit(
             r["name"].value,
-            _kind(r["s"].value, r["types"].value),
+            r["kind"].value,
             href(r["s"].value),
             r["s"].value,
             r["variant"].value if r["variant"].value != r["name"].value else "",
