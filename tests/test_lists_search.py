@@ -18,7 +18,7 @@ import pytest
 from web_server import Running, chromium_browser, running_server, seeds_and_pdfs_store
 
 from ofsted_kg.authorities import authorities
-from ofsted_kg.queries import load_queries, run_named
+from ofsted_kg.queries import load_queries, page_query, run_named
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris
 from ofsted_kg.vocab import REPORT_KINDS
@@ -247,6 +247,25 @@ def test_bad_sort_order_and_page_are_400_or_404(server) -> None:
     assert get(server, "/inspections?format=exe")[0] == 400
     empty = page(server, "/inspections?year=1900")
     assert empty.rows == [["Nothing matches these filters."]] and len(empty.remove_links) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("authority-list", {}),
+        ("inspection-list", {}),
+        ("inspector-list", {}),
+        ("grade-counts", {}),
+        ("search-texts", {}),
+        ("name-search", {"needle": "somer"}),
+        ("authority-by-code", {"code": "E10000027"}),
+    ],
+)
+def test_page_queries_give_the_columns_their_headers_declare(store, name, params) -> None:
+    query = page_query(name, uris)
+    data, _ = run_named(store, query, params, "json")
+    result = json.loads(data)
+    assert result["head"]["vars"] == list(query.columns) and result["results"]["bindings"]
 
 
 # ------------------------------------------------------------------ search
