@@ -16,7 +16,7 @@ from flask import abort
 from ... import queries as named_api
 from ... import vocab
 from ...uris import Uris
-from .current import standings
+from .current import NO_OVERALL, standings
 from .data import Row, select, uris
 from .fulltext import Text, TextHit, generation_key, holder
 from .paths import href
@@ -85,7 +85,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Hit]:
 def by_code(text: str) -> list[Hit]:
     """The authorities with this Ofsted URN, DfE code or GSS code (current or historical)."""
     code = _needle(text).upper()
-    if not code or " " in code or not set(code) <= CODE_CHARS:
+    if not code or not set(code) <= CODE_CHARS:
         return []
     return [
         Hit(
@@ -131,8 +131,7 @@ LIST_LABELS = {"recommendation": "Recommendation", **vocab.FINDING_LISTS}
 
 NOT_GRADED = "not_graded"  # no graded inspection in the graph
 ABOLISHED = "abolished"  # no GSS code in use: not an authority now
-NO_OVERALL = "none"  # latest graded inspection without an overall grade (April 2026 onwards)
-GRADE_STATES = {
+GRADE_STATES = {  # of an authority: its latest graded inspection's overall grade, or why none
     **vocab.GRADES,
     NO_OVERALL: "No overall grade (areas graded only)",
     NOT_GRADED: "No graded inspection in the graph",
@@ -141,7 +140,7 @@ GRADE_STATES = {
 NO_GRADE = "not graded"  # an inspection (visit, letter, review) with no overall grade
 
 
-def _grade_order(key: str) -> tuple[int, str]:
+def _grade_order(key: str) -> tuple[int, int]:
     """Best first, then the states without a grade."""
     return (
         -vocab.GRADE_RANK.get(key, 0),
@@ -158,19 +157,19 @@ AUTHORITIES = Table(
     noun="authorities",
     columns=(
         Column("name", "Authority", link="href", sort=_by_name),
-        Column("region", "Region", sort=lambda r: (r["region"], r["name"].lower())),
+        Column("region", "Region", sort=lambda r: (r["region"], _by_name(r))),
         Column("urn", "Ofsted URN", sort=lambda r: int(r["urn"])),
         Column("dfe_code", "DfE code"),
         Column(
             "inspections",
             "Inspections in the graph",
-            sort=lambda r: (r["inspections"], r["name"].lower()),
+            sort=lambda r: (r["inspections"], _by_name(r)),
         ),
         Column("latest_date", "Latest graded inspection", link="latest_href"),
         Column(
             "grade",
             "Latest overall grade",
-            sort=lambda r: (_grade_order(r["grade_key"]), r["name"].lower()),
+            sort=lambda r: (_grade_order(r["grade_key"]), _by_name(r)),
         ),
     ),
     facets=(
