@@ -72,6 +72,10 @@ SAMPLES: dict[str, dict[str, str]] = {
     "evidence": {"topic": "?x oa:hasSelector ?s"},
     "description": {"topic": "?x a ofsted:LocalAuthority"},
     "resource-exists": {"topic": "?x a ofsted:LocalAuthority"},
+    "authority-by-code": {"code": "?a ofsted:ofstedUrn ?x"},
+    "name-search": {
+        "needle": "?a a ofsted:LocalAuthority ; skos:prefLabel ?l BIND (LCASE(SUBSTR(STR(?l), 1, 4)) AS ?x)"
+    },
 }
 # The fixture store names nobody in two ways; these run on reports that do (as test_identity's).
 ON_NAME_VARIANTS = {"person-printed-names", "person-identity-decisions"}

@@ -378,7 +378,7 @@ def test_browse_from_home_to_inspector_and_back(site) -> None:
         page.screenshot(path=ARTIFACTS / "pages-1-home.png", full_page=True)
         assert page.locator("h1").inner_text() == "Ofsted inspections of children's services"
 
-        page.get_by_label("Search authorities, inspectors and officials by name").fill("Somerset")
+        page.get_by_label("Search names, codes and what reports say").fill("Somerset")
         # static/search.js fills the datalist from /search.json as the user types.
         # (a locator, not wait_for_function: the pages' CSP forbids the eval that needs)
         page.locator("#q-suggestions option").first.wait_for(state="attached")

@@ -99,3 +99,14 @@ def chromium_browser() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def seeds_and_pdfs_store(path: Path, shared_dir: Path, pdfs: tuple[str, ...]) -> EmbeddedStore:
+    """A store built (with the real extractors) from the seeds and these corpus PDFs."""
+    from ofsted_kg.build import build
+    from ofsted_kg.uris import DEFAULT_BASE
+
+    store = EmbeddedStore(path)
+    sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in pdfs]
+    build(sources, store, base=DEFAULT_BASE, workers=2, log=lambda _: None)
+    return store

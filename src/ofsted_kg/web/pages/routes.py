@@ -5,8 +5,8 @@
 - `/doc/...` and `/def/ofsted/...` serve HTML to browsers and Turtle, JSON-LD, N-Triples or
   RDF/XML by Accept or by extension (`.ttl .jsonld .nt .rdf`);
 - `/` is the home page: search, entry points, downloads; `/search`, `/search.json`,
-  `/authorities`, `/inspectors`, `/inspections`, `/current` (`.csv`), `/download/graph.EXT`
-  complete it.
+  `/authorities`, `/inspectors`, `/inspections` (tables: `?sort=`, facets, `?format=csv`),
+  `/current` (`.csv`), `/download/graph.EXT` complete it.
 """
 
 from __future__ import annotations
@@ -24,11 +24,25 @@ from ..pool import DownloadJob, QueryError, QueryPool
 from ..services import services
 from ..source_docs import evidence_view
 from .charts import grade_distribution, grade_timeline
-from .current import current_csv_text, current_view, neighbours_of
+from .current import coverage, current_csv_text, current_view, neighbours_of
 from .data import ask, page_sparql, uris
-from .index import authorities, grade_counts, inspectors, search
+from .index import (
+    AUTHORITIES,
+    INSPECTIONS,
+    INSPECTORS,
+    LIST_LABELS,
+    SEARCH_LIMIT,
+    authority_rows,
+    by_code,
+    grade_counts,
+    inspection_rows,
+    inspector_rows,
+    search,
+    search_texts,
+)
 from .paths import canonical, split_extension, topic_of, uri_of
 from .rdf import RDF_FORMATS, RDF_TYPES, serialize
+from .tables import Table, respond, table_view
 from .views import (
     authority_view,
     facts,
@@ -160,37 +174,54 @@ def home() -> Response:
 @bp.route("/search")
 def search_page() -> Response:
     q = request.args.get("q", "")
-    return Response(render_template("pages_search.html", q=q, hits=search(q) if q else []))
+    codes = by_code(q) if q else []
+    if len(codes) == 1:  # a URN, DfE or GSS code names one authority: go straight to it
+        return redirect(codes[0].href, code=303)
+    return Response(
+        render_template(
+            "pages_search.html",
+            q=q,
+            hits=codes + (search(q) if q else []),
+            passages=search_texts(q) if q else [],
+            list_labels=LIST_LABELS,
+            limit=SEARCH_LIMIT,
+        )
+    )
 
 
 @bp.route("/search.json")
 def search_json() -> Response:
-    hits = search(request.args.get("q", ""), limit=20)
-    return jsonify([{"name": h.name, "kind": h.kind, "uri": h.uri, "page": h.href} for h in hits])
+    q = request.args.get("q", "")
+    hits = (by_code(q) + search(q))[:20]
+    return jsonify(
+        [
+            {"name": h.name, "kind": h.kind, "uri": h.uri, "page": h.href, "matched": h.matched}
+            for h in hits
+        ]
+    )
+
+
+def _list(table: Table, rows: list[dict], title: str) -> Response:
+    view = table_view(table, rows)
+    return respond(
+        view,
+        lambda v: render_template("pages_list.html", view=v, title=title, coverage=coverage()),
+    )
 
 
 @bp.route("/authorities")
 def authority_list() -> Response:
-    return Response(render_template("pages_authorities.html", rows=authorities()))
+    return _list(AUTHORITIES, authority_rows(), "Local authorities")
 
 
 @bp.route("/inspectors")
 def inspector_list() -> Response:
-    return Response(render_template("pages_inspectors.html", rows=inspectors()))
+    return _list(INSPECTORS, inspector_rows(), "Inspectors")
 
 
 @bp.route("/inspections")
 def inspection_list() -> Response:
-    page = _page_number()
-    rows = inspections_where(limit=LIST_PAGE + 1, offset=(page - 1) * LIST_PAGE)
-    return Response(
-        render_template(
-            "pages_inspections.html",
-            rows=rows[:LIST_PAGE],
-            page=page,
-            more=len(rows) > LIST_PAGE,
-        )
-    )
+    return _list(INSPECTIONS, inspection_rows(), "Inspections")
 
 
 @bp.route("/current")
