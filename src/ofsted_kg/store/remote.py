@@ -80,8 +80,16 @@ def json_term(binding: Mapping[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Li
     if "xml:lang" in binding:
         return ox.Literal(value, language=binding["xml:lang"])
     if "datatype" in binding:
+        if binding["datatype"] == XSD_BOOLEAN:
+            value = _BOOLEAN_CANONICAL.get(value, value)
         return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
     return ox.Literal(value)
+
+
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+# Virtuoso stores a boolean as an integer and answers "0"/"1", lexical forms of the same values:
+# the canonical ones, which every other store answers, keep an export equal to the embedded one.
+_BOOLEAN_CANONICAL = {"0": "false", "1": "true"}
 
 
 @dataclass(frozen=True)
