@@ -11,6 +11,11 @@ import re
 
 import pyoxigraph as ox
 
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+# Virtuoso stores a boolean as an integer and answers "0"/"1", lexical forms of the same values:
+# the canonical ones, which every other store answers, keep an export equal to the embedded one.
+_BOOLEAN_CANONICAL = {"0": "false", "1": "true"}
+
 
 class Term(str):
     """One RDF term of a result row: its text (an IRI, a literal's lexical form, a blank node's
@@ -53,9 +58,11 @@ class Term(str):
     @classmethod
     def from_json(cls, cell: dict[str, str]) -> Term:
         """A term of a SPARQL JSON result ({"type": ..., "value": ..., ...})."""
-        kind = cell["type"]
+        kind, value = cell["type"], cell["value"]
+        if cell.get("datatype") == XSD_BOOLEAN:
+            value = _BOOLEAN_CANONICAL.get(value, value)
         return cls(
-            cell["value"],
+            value,
             is_uri=kind == "uri",
             is_blank=kind == "bnode",
             lang=cell.get("xml:lang"),
