@@ -331,4 +331,11 @@ def test_yasgui_runs_from_this_origin_and_does_not_trap_tab(server) -> None:
         page.keyboard.press("Shift+Tab")
         assert page.evaluate(f"{codemirror}.hasFocus()")
 
+        # The query in the URL (YASGUI's share links put it in the fragment) opens in the editor.
+        shared = "SELECT ?shared WHERE { ?shared ?p ?o } LIMIT 3"
+        page.goto("about:blank")  # a new document: a change of fragment alone loads nothing
+        page.goto(f"{server.url}/sparql#query={quote(shared)}")
+        page.locator(".yasr table.dataTable tbody tr").first.wait_for()
+        assert page.evaluate(f"{codemirror}.getValue()") == shared
+
         assert not elsewhere and not problems, (elsewhere, problems)
