@@ -10,7 +10,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -212,22 +215,30 @@ def test_sparql_page_allows_yasgui_styles_by_hash_only_there(server) -> None:
 # ------------------------------------------------------------------ in a browser
 
 
-def _watch(page, server: Running) -> tuple[list[str], list[str]]:
-    """(requests to any other origin, CSP violations and script errors) seen by the page."""
+@contextmanager
+def watched_page(server: Running, path: str) -> Iterator[Any]:
+    """`path` open in chromium; on leaving, the page must have asked no other origin for anything
+    and met no CSP violation or script error."""
     elsewhere: list[str] = []
     problems: list[str] = []
-    page.on(
-        "request",
-        lambda r: (
-            elsewhere.append(r.url) if not r.url.startswith((server.url + "/", "data:")) else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on(
-        "console",
-        lambda m: problems.append(m.text) if "Security Policy" in m.text else None,
-    )
-    return elsewhere, problems
+    with chromium_browser() as browser:
+        page = browser.new_page()
+        page.on(
+            "request",
+            lambda r: (
+                elsewhere.append(r.url)
+                if not r.url.startswith((server.url + "/", "data:"))
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on(
+            "console",
+            lambda m: problems.append(m.text) if "Security Policy" in m.text else None,
+        )
+        page.goto(server.url + path)
+        yield page
+    assert not elsewhere and not problems, (elsewhere, problems)
 
 
 def _table_rows(page) -> list[list[str]]:
@@ -238,10 +249,7 @@ def _table_rows(page) -> list[list[str]]:
 
 @pytest.mark.browser
 def test_query_page_form_sorting_and_links_in_a_browser(server) -> None:
-    with chromium_browser() as browser:
-        page = browser.new_page()
-        elsewhere, problems = _watch(page, server)
-        page.goto(server.url + "/queries")
+    with watched_page(server, "/queries") as page:
         page.get_by_role("link", name="Busiest inspectors").click()
         page.wait_for_url("**/queries/busiest-inspectors")
         page.get_by_label("min_inspections").fill("2")
@@ -290,15 +298,11 @@ def test_query_page_form_sorting_and_links_in_a_browser(server) -> None:
         first.locator("td").first.get_by_role("link").click()
         page.wait_for_url("**/doc/person/**")
         assert page.locator("h1").inner_text() == name
-        assert not elsewhere and not problems, (elsewhere, problems)
 
 
 @pytest.mark.browser
 def test_yasgui_runs_from_this_origin_and_does_not_trap_tab(server) -> None:
-    with chromium_browser() as browser:
-        page = browser.new_page()
-        elsewhere, problems = _watch(page, server)
-        page.goto(server.url + "/sparql")
+    with watched_page(server, "/sparql") as page:
         editor = page.locator(".yasqe .CodeMirror")
         editor.wait_for()
         assert page.locator("#query-form").is_hidden()  # the no-JS form gives way to YASGUI
@@ -337,5 +341,3 @@ def test_yasgui_runs_from_this_origin_and_does_not_trap_tab(server) -> None:
         page.goto(f"{server.url}/sparql#query={quote(shared)}")
         page.locator(".yasr table.dataTable tbody tr").first.wait_for()
         assert page.evaluate(f"{codemirror}.getValue()") == shared
-
-        assert not elsewhere and not problems, (elsewhere, problems)
