@@ -21,7 +21,9 @@ GETS = [
     "/search?q=x",
     "/.well-known/void",
     "/rdf-graph-store?graph=" + quote(FIXTURE_GRAPH),
-    "/static/query.js",
+    "/queries/busiest-inspectors",
+    "/static/sparql_editor.js",
+    "/static/vendor/yasgui/yasgui.min.js",
     "/no-such-page",
 ]
 
@@ -66,7 +68,9 @@ def test_templates_pass_the_content_security_policy(template: str) -> None:
         assert not pattern.search(text), f"{template}: {pattern.pattern}"
 
 
-@pytest.mark.parametrize("path", ["/", "/sparql", "/queries", "/search?q=x"])
+@pytest.mark.parametrize(
+    "path", ["/", "/sparql", "/queries", "/queries/busiest-inspectors", "/search?q=x"]
+)
 def test_served_pages_pass_the_content_security_policy(server: Running, path: str) -> None:
     status, _, body = server.request("GET", path, headers={"Accept": "text/html"})
     page = body.decode("utf-8")

@@ -302,8 +302,8 @@ def test_service_description_and_query_page(server):
         "GET", "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     )
     assert headers["content-type"].startswith("text/html")
-    assert b"<textarea" in body and b"query.js" in body and b"//cdn" not in body
-    status, _, body = server.request("GET", "/static/query.js")
+    assert b"<textarea" in body and b"vendor/yasgui/yasgui.min.js" in body and b"//cdn" not in body
+    status, _, body = server.request("GET", "/static/sparql_editor.js")
     assert status == 200 and b"innerHTML" not in body
 
 

@@ -14,12 +14,19 @@ from .services import make_services
 
 log = logging.getLogger(__name__)
 
-# Pages load scripts and styles from this server only (no inline script, no style attributes),
-# and no other site may frame them (clickjacking).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+
+def content_security_policy(*style_hashes: str) -> str:
+    """Pages load scripts and styles from this server only (no inline script, no style
+    attributes), and no other site may frame them (clickjacking). A page may allow a few fixed
+    `<style>` elements by their hashes ('sha256-...'), never inline styles in general."""
+    styles = " ".join(("'self'", *(f"'{h}'" for h in style_hashes)))
+    return (
+        f"default-src 'self'; script-src 'self'; style-src {styles}; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 def _error_response(exc: HTTPException) -> Response:
@@ -85,7 +92,7 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
             response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
             response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers["X-Frame-Options"] = "DENY"  # frame-ancestors for older browsers
         return response
 

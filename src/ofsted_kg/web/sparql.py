@@ -5,13 +5,26 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 
+from .. import queries
+from .app import content_security_policy
 from .describe import service_description
 from .formats import GRAPH_TYPES, HTML, UnknownFormat, choose, result_formats
+from .pages.data import uris
 from .pool import ClientText, QueryError, QueryJob, UpdateJob
 from .protocol import Operation, checked_iris, read_operation
 from .services import require_write_access, services
 
 bp = Blueprint("sparql", __name__)
+
+# The two <style> elements YASGUI's result table inserts (its bundled column-resizer: the
+# resizable table's rules, and the cursor while a column is dragged), fixed texts allowed by their
+# hashes on /sparql only; every other style of YASGUI comes from its stylesheet or the CSSOM,
+# which CSP does not restrict. The browser test fails on any CSP violation, so a new YASGUI
+# version with other texts is noticed.
+YASGUI_STYLE_HASHES = (
+    "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=",
+    "sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg=",
+)
 
 
 def _client_text() -> ClientText:
@@ -64,13 +77,17 @@ def run_update(op: Operation, endpoint: str) -> Response:
     return Response("update done\n", content_type="text/plain; charset=utf-8")
 
 
-def _examples() -> list:
-    """The named queries, offered as examples on the query page."""
+def _examples() -> list[tuple[str, str, str, str]]:
+    """The named queries, offered as examples on the query page: (name, title, description, text),
+    the text with the parameters' defaults bound, so each runs as it would from /queries."""
     if "named" not in current_app.blueprints:
         return []
     from .named import all_queries
 
-    return sorted(all_queries().values(), key=lambda q: q.name)
+    return [
+        (q.name, q.title, q.description, queries.query_text(q, queries.bind_parameters(q, {})))
+        for q in sorted(all_queries().values(), key=lambda q: q.name)
+    ]
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -84,5 +101,9 @@ def endpoint() -> Response:
         return run_update(op, here)
     wanted = choose(request.headers.get("Accept"), (*GRAPH_TYPES[:4], HTML))
     if wanted == HTML:
-        return Response(render_template("query.html", endpoint=here, examples=_examples()))
+        page = Response(
+            render_template("query.html", endpoint=here, examples=_examples(), iri_base=uris().base)
+        )
+        page.headers["Content-Security-Policy"] = content_security_policy(*YASGUI_STYLE_HASHES)
+        return page
     return service_description(wanted or GRAPH_TYPES[0], here)
