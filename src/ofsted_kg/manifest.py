@@ -77,7 +77,7 @@ def stored_graphs(store: Store, uris: Uris) -> list[str]:
     if not required:
         return []
     required.add(str(uris.graph("manifest")))
-    optional = {f"{graph}/inferred" for graph in required}
+    optional = {str(uris.inferred_graph(URIRef(graph))) for graph in required}
     values = " ".join(f"<{graph}>" for graph in sorted(required | optional))
     present = {
         row["g"]

@@ -166,6 +166,12 @@ class Uris:
     def inferred_graph(self, graph: URIRef) -> URIRef:
         return URIRef(f"{graph}/inferred")
 
+    def inferred_from(self, graph: str) -> str | None:
+        """The graph whose inferences `graph` holds, if it is an inferred graph (the inverse of
+        `inferred_graph`, kept beside it so the pattern lives in one place)."""
+        suffix = "/inferred"
+        return graph[: -len(suffix)] if graph.endswith(suffix) else None
+
     def manifest_entry(self, key: str) -> URIRef:
         """The build's record of one source file, by its key (`sources.source_key`: the path
         relative to the source given, valid Unicode whatever the file's name)."""

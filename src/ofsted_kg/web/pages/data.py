@@ -167,6 +167,22 @@ def _ontology_labels(base: str) -> dict[str, str]:
     return labels
 
 
+@cache
+def _ontology_notations(base: str) -> dict[str, str]:
+    graph = ontology_graph(base)
+    return {
+        str(concept): str(notation)
+        for concept, notation in graph.subject_objects(SKOS.notation)
+        if isinstance(concept, URIRef)
+    }
+
+
+def concept_key(uri: str) -> str:
+    """A concept's key (`good`, `lead_inspector`): its `skos:notation` in the vocabulary, never
+    the shape of its IRI; "" for a URI that is no concept of the vocabulary."""
+    return _ontology_notations(uris().base).get(uri, "")
+
+
 def term_label(uri: str) -> str | None:
     """The label of an ontology term, concept or standard vocabulary term, if it has one."""
     return _ontology_labels(uris().base).get(uri) or STANDARD_LABELS.get(uri)

@@ -19,7 +19,7 @@ from ...families import kind_labels
 from ...ontology import ontology_graph
 from ...uris import ofsted_provider_page
 from ..source_docs import document_href, page_href
-from .data import Node, curie, labels, page_select, uris
+from .data import Node, concept_key, curie, labels, page_select, uris
 from .paths import href
 
 INCOMING_PAGE = 10  # incoming links shown per property and page
@@ -78,11 +78,6 @@ class Incoming:
         return max(1, -(-self.count // INCOMING_PAGE))
 
 
-def local(uri: str) -> str:
-    """The last path segment of a URI: the key of a concept (`good`, `lead_inspector`)."""
-    return uri.rstrip("/").rsplit("/", 1)[-1]
-
-
 def value_of(node: Node, names: dict[str, str]) -> Value:
     if node.is_uri:
         return Value(names.get(node.value, node.value), href(node.value), node.value)
@@ -100,8 +95,9 @@ def graph_sources(graphs: set[str]) -> dict[str, Source]:
     sources = {}
     for graph in graphs:
         file_name = files.get(graph)
-        if graph.endswith("/inferred"):
-            name = "inferred (OWL-RL) from " + (files.get(graph[: -len("/inferred")]) or "a graph")
+        origin = uris().inferred_from(graph)
+        if origin is not None:
+            name = "inferred (OWL-RL) from " + (files.get(origin) or "a graph")
         elif file_name:
             name = f"report {file_name}"
         elif graph.startswith(base_graph):
@@ -222,7 +218,7 @@ class InspectionRow:
 
 
 def _grade(row: dict[str, Node]) -> Grade:
-    area, grade = local(row["area"].value), local(row["grade"].value)
+    area, grade = concept_key(row["area"].value), concept_key(row["grade"].value)
     return Grade(
         area,
         vocab.AREAS.get(area, area),
@@ -255,7 +251,7 @@ def inspections_where(
             r["label"].value if "label" in r else r["inspection"].value,
             r["start"].value if "start" in r else "",
             r["end"].value if "end" in r else "",
-            kind_labels().get(local(r["kind"].value), "") if "kind" in r else "",
+            kind_labels().get(concept_key(r["kind"].value), "") if "kind" in r else "",
         )
         for r in rows
     ]
@@ -292,7 +288,7 @@ def authority_view(topic: str) -> dict:
             PersonLink(
                 href(r["person"].value),
                 r["name"].value,
-                vocab.OFFICIAL_ROLES.get(local(r["role"].value), local(r["role"].value)),
+                vocab.OFFICIAL_ROLES.get(concept_key(r["role"].value), concept_key(r["role"].value)),
                 f"named in a report of {r['last'].value[:4]}" if "last" in r else "",
             )
             for r in officials
@@ -326,13 +322,13 @@ def _recommendation_groups(topic: str) -> list[dict]:
     rows = page_select("inspection-recommendations", {"topic": topic})
     groups: dict[tuple[str, str, str], list[Recommendation]] = defaultdict(list)
     for r in rows:
-        target = local(r["target"].value) if "target" in r else ""
+        target = concept_key(r["target"].value) if "target" in r else ""
         key = (
             vocab.RECOMMENDATION_TARGETS.get(target, target or "Not stated"),
             r["priority"].value if "priority" in r else "",
             r["theme"].value if "theme" in r else "",
         )
-        framework = local(r["framework"].value) if "framework" in r else ""
+        framework = concept_key(r["framework"].value) if "framework" in r else ""
         groups[key].append(
             Recommendation(
                 int(r["pos"].value),
@@ -357,13 +353,13 @@ def inspection_view(topic: str) -> dict:
     for r in sorted(
         team,
         key=lambda r: (
-            inspector_order.index(local(r["role"].value))
-            if local(r["role"].value) in inspector_order
+            inspector_order.index(concept_key(r["role"].value))
+            if concept_key(r["role"].value) in inspector_order
             else 99,
             r["name"].value,
         ),
     ):
-        role = local(r["role"].value)
+        role = concept_key(r["role"].value)
         link = PersonLink(
             href(r["person"].value if "person" in r else r["m"].value),
             r["name"].value,
@@ -400,7 +396,7 @@ def inspection_view(topic: str) -> dict:
 def person_view(topic: str) -> dict:
     rows = page_select("person-inspections", {"topic": topic})
     colleagues = page_select("person-colleagues", {"topic": topic})
-    roles = Counter(local(r["role"].value) for r in rows)
+    roles = Counter(concept_key(r["role"].value) for r in rows)
     printed = page_select("person-printed-names", {"topic": topic})
     decisions = page_select("person-identity-decisions", {"topic": topic})
     return {
@@ -408,7 +404,7 @@ def person_view(topic: str) -> dict:
         "decisions": [
             {
                 "merged": r["merged"].value,
-                "rule": local(r["rule"].value).replace("_", " "),
+                "rule": concept_key(r["rule"].value).replace("_", " "),
                 "evidence": r["evidence"].value,
             }
             for r in decisions
@@ -417,8 +413,8 @@ def person_view(topic: str) -> dict:
             {
                 "href": href(r["i"].value),
                 "label": r["label"].value if "label" in r else r["i"].value,
-                "role": vocab.INSPECTOR_ROLES.get(local(r["role"].value))
-                or vocab.OFFICIAL_ROLES.get(local(r["role"].value), local(r["role"].value)),
+                "role": vocab.INSPECTOR_ROLES.get(concept_key(r["role"].value))
+                or vocab.OFFICIAL_ROLES.get(concept_key(r["role"].value), concept_key(r["role"].value)),
                 "start": r["start"].value if "start" in r else "",
                 "authority": Value(r["aname"].value, href(r["authority"].value))
                 if "authority" in r
@@ -455,7 +451,7 @@ def ontology_view() -> dict:
         found = [
             TermEntry(
                 href(str(term)),
-                str(graph.value(term, label_property) or local(str(term))),
+                str(graph.value(term, label_property) or curie(str(term))),
                 str(graph.value(term, RDFS.comment) or ""),
                 str(term)[len(namespace) :],
             )
