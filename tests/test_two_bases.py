@@ -90,7 +90,7 @@ def test_inspector_history_has_rows_under_the_other_base(stores, servers) -> Non
     assert len(csv.decode().splitlines()) > 1
 
 
-@pytest.mark.parametrize("path", ["/", "/authorities", "/inspectors", "/inspections"])
+@pytest.mark.parametrize("path", ["/", "/authorities", "/inspectors", "/inspections", "/current"])
 def test_pages_are_the_same_under_either_base(path, servers) -> None:
     pages = {
         base: fetch(servers[base].url + path, "text/html").decode().replace(base, DEFAULT_BASE)

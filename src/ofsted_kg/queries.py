@@ -13,8 +13,10 @@ on a bad value); they reach the query as a VALUES block serialised with `term.n3
 splicing user text. The block goes at the start of the outer WHERE group, not after the query:
 a trailing VALUES is joined after the WHERE clause's FILTERs have run (SPARQL 1.1 §18.2.4), so
 filters could not use the parameters; inside the group it behaves the same on the embedded and on
-remote SPARQL stores. A parameter without value and without default is UNDEF (queries test it
-with BOUND).
+remote SPARQL stores. A parameter without value and without default is left out of the block,
+so it stays unbound, as UNDEF would leave it (queries test it with BOUND). With one row, each
+parameter has a block of its own: Virtuoso 7 cannot compile a block of several variables in a
+query that groups ("SP031 ... ssg_print_rvr_fixed_val()"), whether or not one is UNDEF.
 
 The site's pages run queries of their own (`queries/pages/*.rq`, `page_query`), written the same
 way. A page asking about several resources at once binds the parameters once per resource: each
@@ -194,14 +196,15 @@ def bind_parameters(query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Node
 
 
 def values_block(query: NamedQuery, *rows: Mapping[str, Node]) -> str:
-    if not query.parameters:
+    """The VALUES of the parameters bound in some row (see the module docstring for the form)."""
+    names = [p.name for p in query.parameters if any(p.name in row for row in rows)]
+    if len(rows) == 1:
+        return " ".join(f"VALUES ?{name} {{ {rows[0][name].n3()} }}" for name in names)
+    if not names:
         return ""
-    names = " ".join(f"?{p.name}" for p in query.parameters)
-    terms = (
-        " ".join(row[p.name].n3() if p.name in row else "UNDEF" for p in query.parameters)
-        for row in rows
-    )
-    return f"VALUES ({names}) {{ {' '.join(f'({t})' for t in terms)} }}"
+    terms = (" ".join(row[n].n3() if n in row else "UNDEF" for n in names) for row in rows)
+    variables = " ".join(f"?{name}" for name in names)
+    return f"VALUES ({variables}) {{ {' '.join(f'({t})' for t in terms)} }}"
 
 
 def query_text(query: NamedQuery, bound: Mapping[str, Node], *more: Mapping[str, Node]) -> str:
