@@ -41,6 +41,9 @@ PDFS = (
     "80523_middlesbrough_2026-07-28.pdf",  # April 2026 framework: no overall grade
     "2532287_bournemouth-christchurch-poole_2022-02-11.pdf",
     "2532287_bournemouth-christchurch-poole_2025-01-29.pdf",
+    # Somerset's latest graded inspection read from two documents (the seed and its PDF): still
+    # one row for Somerset.
+    "80555_somerset_2015-03-27.pdf",
 )
 uris = Uris(DEFAULT_BASE)
 
