@@ -16,10 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from rdflib import Literal, URIRef
-from web_server import Running, chromium_browser, running_server
+from web_server import Running, chromium_browser, running_server, seeds_and_pdfs_store
 
 from ofsted_kg.authorities import authorities
-from ofsted_kg.build import build
 from ofsted_kg.queries import load_queries, run_named
 from ofsted_kg.rdf import reference_graph
 from ofsted_kg.store import EmbeddedStore
@@ -50,9 +49,7 @@ uris = Uris(DEFAULT_BASE)
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, shared_dir: Path):
-    built = EmbeddedStore(tmp_path_factory.mktemp("current") / "store")
-    sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in PDFS]
-    build(sources, built, base=DEFAULT_BASE, workers=2, log=lambda _: None)
+    built = seeds_and_pdfs_store(tmp_path_factory.mktemp("current") / "store", shared_dir, PDFS)
     yield built
     built.close()
 

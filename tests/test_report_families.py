@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
+from test_graph_report import checked_graph
 
 from ofsted_kg import families, vocab
 from ofsted_kg.build import build
@@ -19,10 +20,7 @@ from ofsted_kg.clean import CleanText
 from ofsted_kg.extract import extract
 from ofsted_kg.families import BROAD, SPECIFIC, ReportFamily, register, unregister
 from ofsted_kg.ontology import ontology_graph
-from ofsted_kg.rdf import authority_triples, report_graph
-from ofsted_kg.reasoning import infer
 from ofsted_kg.records import Judgement, Period, PersonMention, Report, TextFact
-from ofsted_kg.resolve import resolve_report
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import Engine, validate_graph, validate_store
@@ -147,16 +145,6 @@ def test_a_family_registered_from_outside_the_package_is_built(
     assert result.conforms, [f.line() for f in result.violations]
 
 
-def _checked_graph(report: Report):
-    """What the build validates: the report graph, its inferences and its authority's data."""
-    resolved = resolve_report(report)
-    graph = report_graph(resolved, U)
-    checked = graph + infer(graph)
-    for triple in authority_triples(resolved.authority, U):
-        checked.add(triple)
-    return checked
-
-
 def test_an_ungraded_kind_with_a_grade_fails_the_one_generic_shape(
     tmp_path: Path, registered: list[ReportFamily]
 ) -> None:
@@ -172,7 +160,7 @@ def test_an_ungraded_kind_with_a_grade_fails_the_one_generic_shape(
     report = extract(_write(tmp_path / "docs", "kent_check_2025.txt", TOY_REPORT))
     assert report.kind == ToyKind.CHECK and report.judgements  # the extractor reads a grade
 
-    checked = _checked_graph(report)
+    checked = checked_graph(report)
     found = validate_graph(checked)
     assert validate_graph(checked, engine=Engine.TURBO) == found  # the build's engine agrees
     violations = [f.message for f in found.violations]
@@ -181,7 +169,7 @@ def test_an_ungraded_kind_with_a_grade_fails_the_one_generic_shape(
         f"has {U.concept('GRADES', Grade.GOOD)} for {U.concept('AREAS', Area.HELP_AND_PROTECTION)}"
     ]
     report.judgements = []
-    assert validate_graph(_checked_graph(report)).conforms
+    assert validate_graph(checked_graph(report)).conforms
 
 
 def test_title_precedence_is_stated_not_the_order_of_registration(
