@@ -178,6 +178,94 @@ def test_unknown_resource_is_404(site) -> None:
     assert status == 404 and b"nothing is known" in body
 
 
+def test_errors_are_pages_for_browsers_and_a_line_for_machines(site) -> None:
+    server, _ = site
+    status, headers, body = get(server, "/no/such/page", "text/html,*/*;q=0.8")
+    page = body.decode()
+    assert status == 404 and headers["content-type"].startswith("text/html")
+    assert '<form class="search" role="search"' in page and 'href="/authorities"' in page
+    assert "<title>404 Not Found – ofsted-kg</title>" in page and 'href="#main"' in page
+    for accept in (None, "*/*", "application/sparql-results+json"):
+        status, headers, body = get(server, "/no/such/page", accept)
+        assert status == 404 and headers["content-type"].startswith("text/plain"), accept
+        assert body.startswith(b"404 Not Found: ") and body.count(b"\n") == 1
+
+
+def test_favicon_is_linked_and_answered(site) -> None:
+    server, _ = site
+    assert 'rel="icon" href="/static/favicon.svg"' in get(server, "/", "text/html")[2].decode()
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        status, headers, body = get(server, path)
+        assert status == 200 and headers["content-type"].startswith("image/svg+xml"), path
+        ET.fromstring(body)
+
+
+def _h1(server: Running, path: str) -> str:
+    html = get(server, path, "text/html")[2].decode()
+    title = re.search(r"<title>(.*?) – ofsted-kg</title>", html).group(1)
+    heading = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    assert title == heading, (title, heading)
+    return heading
+
+
+def test_parts_of_an_inspection_are_titled_in_words(site) -> None:
+    server, _ = site
+    north_somerset = uris.authority("80528")
+    rows = _sparql_rows(
+        server,
+        f"""SELECT ?j ?area ?grade ?start WHERE {{
+            ?i <{uris.term("inspectedAuthority")}> <{north_somerset}> ;
+               <https://schema.org/startDate> ?start ; <{uris.term("hasJudgement")}> ?j .
+            ?j <{uris.term("judgementArea")}> ?a ; <{uris.term("grade")}> ?g .
+            ?a <http://www.w3.org/2004/02/skos/core#prefLabel> ?area .
+            ?g <http://www.w3.org/2004/02/skos/core#prefLabel> ?grade }}""",
+    )
+    assert rows
+    for row in rows:
+        expected = f"{row['area']}: {row['grade']} — North Somerset, {row['start'][:4]}"
+        assert _h1(server, doc_path(row["j"])) == expected
+    (recommendation,) = _sparql_rows(
+        server,
+        f"""SELECT ?r ?start WHERE {{ ?i <{uris.term("inspectedAuthority")}> <{north_somerset}> ;
+            <https://schema.org/startDate> ?start ; <{uris.term("hasRecommendation")}> ?r .
+            ?r <{uris.term("position")}> 1 }} ORDER BY DESC(?start) LIMIT 1""",
+    )
+    title = _h1(server, doc_path(recommendation["r"]))
+    assert re.fullmatch(r"Recommendation \S+ to the .+ — North Somerset, \d{4}", title), title
+
+
+def test_strengths_and_areas_for_development_show_their_text(site) -> None:
+    server, _ = site
+    findings = _sparql_rows(
+        server,
+        f"""SELECT ?i ?f ?text WHERE {{ ?i <{uris.term("hasFinding")}> ?f .
+            ?f <{uris.term("text")}> ?text }}""",
+    )
+    assert len(findings) >= 10, "the Somerset 2015 report prints strengths and areas"
+    inspection = findings[0]["i"]
+    html = get(server, doc_path(inspection), "text/html")[2].decode()
+    assert ">Strengths and areas for development</h2>" in html
+    for row in findings:
+        if row["i"] == inspection:
+            text = row["text"].replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
+            assert f'<a href="{doc_path(row["f"])}">{text}</a>' in html  # the facts, as text
+            assert f"<li>{text} <a href" in html  # the lists, as text
+    assert re.search(
+        r"<h1>(Strengths|Areas for development|Satisfactory practice), item \d+ — ",
+        get(server, doc_path(findings[0]["f"]), "text/html")[2].decode(),
+    )
+
+
+def _sparql_rows(server: Running, sparql: str) -> list[dict[str, str]]:
+    status, _, body = server.request(
+        "GET",
+        "/sparql?query=" + quote(sparql),
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert status == 200, body[:500]
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(body)["results"]["bindings"]]
+
+
 # ------------------------------------------------------------------ page content
 
 

@@ -23,9 +23,11 @@ from ..pool import QueryError, QueryJob
 from ..services import services
 
 BASE_SETTING = "OFSTED_KG_BASE"  # Flask setting (WebConfig.extra) overriding $OFSTED_KG_BASE
-# What names a resource on a page: its label, else a person's or file's name as printed.
+# What names a resource on a page: its label, else a person's or file's name as printed, else
+# (a recommendation or finding) its text.
 LABEL_PATH = (
     f"<{SKOS.prefLabel}>|<{RDFS.label}>|<{SCHEMA.name}>|ofsted:nameAsPrinted|ofsted:fileName"
+    "|ofsted:text"
 )
 
 

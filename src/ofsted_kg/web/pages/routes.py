@@ -24,10 +24,11 @@ from ..services import services
 from ..source_docs import evidence_view
 from .charts import grade_distribution, grade_timeline
 from .current import current_csv_text, current_view, neighbours_of
-from .data import ask, iri, uris
+from .data import ask, curie, iri, uris
 from .index import authorities, grade_counts, inspectors, search
 from .paths import canonical, split_extension, topic_of, uri_of
 from .rdf import EXTENSION_OF, FORMAT_NAMES, RDF_TYPES, serialize
+from .titles import resource_title
 from .views import (
     authority_view,
     facts,
@@ -117,6 +118,9 @@ def _html(topic: str, document: str, alternates: list) -> str:
     found, types, label = facts(topic)
     type_uris = {t.uri for t in types}
     T = uris().term
+    # Titled in words, not by the path of its URI (nor by the whole text of a recommendation).
+    if label == curie(topic) or type_uris & {str(T("Recommendation")), str(T("Finding"))}:
+        label = resource_title(topic) or label
     kind, context = None, {}
     if str(T("LocalAuthority")) in type_uris:
         kind, context = "authority", authority_view(topic)

@@ -15,9 +15,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ... import vocab
 from ...ontology import ontology_graph
+from ...queries import page_query, query_text
 from ...uris import ofsted_provider_page
 from ..source_docs import document_href, page_href
-from .data import LABEL_PATH, Node, curie, iri, labels, select, uris, values
+from .data import LABEL_PATH, Node, curie, iri, labels, select, term_label, uris, values
 from .paths import href
 
 INCOMING_PAGE = 10  # incoming links shown per property and page
@@ -374,6 +375,19 @@ def _recommendation_groups(topic: str) -> list[dict]:
     ]
 
 
+def _findings(topic: str) -> list[tuple[str, list[Value]]]:
+    """The report's finding lists (strengths, areas for development...), each item as its text."""
+    query = page_query("inspection-findings", uris())
+    lists: dict[str, list[Value]] = defaultdict(list)
+    for r in select(query_text(query, {"inspection": URIRef(topic)})):
+        lists[r["list"].value].append(Value(r["text"].value, href(r["finding"].value)))
+    order = [str(uris().concept("FINDING_LISTS", key)) for key in vocab.FINDING_LISTS]
+    return [
+        (term_label(uri) or curie(uri), lists[uri])
+        for uri in sorted(lists, key=lambda u: order.index(u) if u in order else len(order))
+    ]
+
+
 def inspection_view(topic: str) -> dict:
     this = inspections_where(f"VALUES ?i {{ {iri(topic)} }}")
     team = select(
@@ -437,6 +451,7 @@ def inspection_view(topic: str) -> dict:
             for r in legal_basis
         ],
         "recommendations": _recommendation_groups(topic),
+        "findings": _findings(topic),
         "links": links,
         "source": {k: v.value for k, v in source[0].items()} if source else {},
         "source_href": document_href(source[0]["sha"].value) if source else None,
