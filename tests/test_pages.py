@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -396,6 +398,36 @@ def test_downloads(site) -> None:
     status, headers, body = get(server, "/queries/inspection-summary?format=csv")
     assert status == 200 and body.startswith(b"source_file,")
     assert get(server, "/download/graph.exe")[0] == 404
+
+
+SIZE = re.compile(
+    r'<a href="(?P<url>[^"]+)" type="[^"]+" download>[^<]+</a> <span class="note">\('
+    r"(?:about (?P<number>[\d.]+) (?P<unit>kB|MB)|(?P<bytes>\d+) bytes|size being measured); "
+    r'built <time datetime="(?P<built>[^"]+)">'
+)
+
+
+def test_downloads_state_their_size_as_served_and_the_build_date(site) -> None:
+    server, _ = site
+    deadline = time.monotonic() + 120
+    while True:  # the sizes are measured once per store generation, in the background
+        links = list(SIZE.finditer(get(server, "/", "text/html")[2].decode()))
+        assert len(links) == 6, "five forms of the graph and the summary CSV"
+        if all(link["number"] or link["bytes"] for link in links):
+            break
+        assert time.monotonic() < deadline, "the download sizes were never measured"
+        time.sleep(0.5)
+    for link in links:
+        served = len(get(server, link["url"].replace("&amp;", "&"))[2])
+        if link["bytes"]:
+            assert served == int(link["bytes"]), link["url"]
+        else:
+            unit = {"kB": 1000, "MB": 1_000_000}[link["unit"]]
+            precision = 0.5 if link["unit"] == "kB" else 0.05
+            assert abs(served / unit - float(link["number"])) <= precision, link["url"]
+        # The build date: when the live generation was published, not recorded in the graph.
+        built = datetime.fromisoformat(link["built"])
+        assert timedelta(0) <= datetime.now(UTC) - built < timedelta(hours=6)
 
 
 def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:

@@ -107,6 +107,9 @@ class EmbeddedStore(Store):
                 ) from None
             raise StoreError(f"cannot open store at {path}: {exc}") from None
 
+    def live_generation(self) -> tuple[str, float] | None:
+        return self._layout.published()
+
     @contextmanager
     def _reading(self) -> Iterator[ox.Store]:
         if self._in_build and self._writer is not None:

@@ -13,11 +13,22 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from rdflib.namespace import OWL
 
 from ... import export as exporter
 from ...ontology import SCHEMA
+from ..downloads import build_date, human_size, with_sizes
 from ..formats import HTML, choose
 from ..pool import DownloadJob, QueryError, QueryPool
 from ..services import services
@@ -152,14 +163,27 @@ def _html(topic: str, document: str, alternates: list) -> str:
 # ------------------------------------------------------------------ home and entry points
 
 
+DOWNLOAD_NAMES = {"ttl": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG"}
+DOWNLOAD_NAMES["jsonld"] = "JSON-LD"
+
+
 @bp.route("/")
 def home() -> Response:
+    offered = [
+        (DOWNLOAD_NAMES[ext], url_for("pages.download", ext=ext), media_type)
+        for ext, (_, media_type) in DOWNLOADS.items()
+    ]
+    if "named" in current_app.blueprints:
+        summary = url_for("named.run", name="inspection-summary", format="csv")
+        offered.append(("Inspection summary (CSV)", summary, "text/csv"))
     return Response(
         render_template(
             "pages_home.html",
             latest=inspections_where("", order="DESC(?start)", limit="LIMIT 10"),
             distribution=grade_distribution(grade_counts()),
-            downloads=DOWNLOADS,
+            downloads=with_sizes(offered),
+            built=build_date(),
+            human_size=human_size,
         )
     )
 
