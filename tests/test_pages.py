@@ -11,6 +11,7 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -18,10 +19,12 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from web_server import Running, chromium_browser, running_server
 
+from ofsted_kg import vocab
 from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris
 from ofsted_kg.web import WebConfig
+from ofsted_kg.web.pages.charts import grade_timeline
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -306,13 +309,39 @@ def test_incoming_links_are_counted_and_paginated(site) -> None:
 def test_authority_page_has_an_svg_timeline_with_text(site) -> None:
     server, _ = site
     html = get(server, "/doc/local-authority/80555", "text/html")[2].decode()
-    svg = re.search(r"<svg viewBox[^>]*role=\"img\".*?</svg>", html, re.S).group(0)
-    assert 'aria-labelledby="timeline-title timeline-desc"' in svg
+    svg = re.search(r"<svg viewBox[^>]*role=\"group\".*?</svg>", html, re.S).group(0)
+    assert 'aria-labelledby="timeline-title" aria-describedby="timeline-desc"' in svg
     assert '<title id="timeline-title">' in svg
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
     assert re.search(r"\d{4}-\d\d-\d\d: .*(Good|Inadequate|Requires improvement)", desc)
-    assert svg.count("<path") >= 3  # one mark per judgement
+    marks = re.findall(
+        r'<a href="([^"]+)" aria-label="([^"]+)"><title>[^<]+</title><path d="M([\d.]+),([\d.]+)',
+        svg,
+    )
+    assert len(marks) >= 3  # one named link per judgement
+    assert 'role="img"' not in svg  # links inside an image are hidden from assistive technology
     assert "Overall effectiveness" in html  # the legend and the table say the areas in words
+
+
+def test_timeline_sets_apart_the_marks_of_equal_grades() -> None:
+    """Eight areas graded alike at one inspection, and again two years later: every mark
+    has a spot of its own, at least a mark's width from any other."""
+    areas = list(vocab.AREAS)[:8]
+
+    def inspection(start: str, grade: str) -> SimpleNamespace:
+        grades = [
+            SimpleNamespace(area=a, area_label=a, grade=grade, grade_label=grade, judgement="/j")
+            for a in areas
+        ]
+        return SimpleNamespace(start=start, grades=grades)
+
+    chart = grade_timeline([inspection("2017-06-12", "good"), inspection("2019-07-01", "good")])
+    marks = [(p.x, p.y) for s in chart.series for p in s.points]
+    assert len(marks) == 16
+    for k, (x, y) in enumerate(marks):
+        for x2, y2 in marks[k + 1 :]:
+            assert max(abs(x - x2), abs(y - y2)) >= 10, ((x, y), (x2, y2))
+    assert all(chart.top - 6 <= y <= chart.height - chart.bottom + 6 for _, y in marks)
 
 
 def test_inspection_page_shows_judgements_team_and_source(site) -> None:
@@ -488,7 +517,7 @@ def test_browse_from_home_to_inspector_and_back(site) -> None:
 
         page.wait_for_url("**/doc/local-authority/80555")
         assert page.locator("h1").inner_text() == "Somerset"
-        assert page.locator("svg[role=img] title").first.text_content().startswith("Grades")
+        assert page.locator("svg[role=group] title").first.text_content().startswith("Grades")
         page.screenshot(path=ARTIFACTS / "pages-3-authority.png", full_page=True)
         table = page.get_by_role("table", name=re.compile("Inspections of Somerset"))
         table.get_by_role("link", name=re.compile(r"Somerset, \d{4}-\d\d-\d\d$")).last.click()
