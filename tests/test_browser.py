@@ -13,16 +13,20 @@ import shutil
 import subprocess
 import tarfile
 import tempfile
+from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
+import pyoxigraph as ox
 import pytest
 from conftest import PDF_DIR, SEEDS_DIR
+from rdflib.namespace import RDF
 from web_server import Running, chromium_browser, running_server
 
 from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris
+from ofsted_kg.vocab import GRADES
 from ofsted_kg.web import WebConfig
 
 pytestmark = pytest.mark.browser
@@ -175,3 +179,176 @@ def test_axe_finds_no_violation_on_any_page_type(site: Running, width: int) -> N
                 found[f"{name} {path}"] = violations
         context.close()
     assert not found, json.dumps(found, indent=1)
+
+
+# ------------------------------------------------------------------ the five questions of issue 13
+
+GRADE_COLUMNS = (
+    "overall_effectiveness",
+    "impact_of_leaders",
+    "help_and_protection",
+    "children_in_care",
+    "care_leavers",
+    "children_in_care_and_care_leavers",
+    "looked_after_and_permanence",
+    "adoption",
+    "leadership_management_governance",
+    "lscb",
+)
+
+
+@pytest.fixture(scope="module")
+def browser_page(site: Running):
+    with chromium_browser() as browser:
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        yield page
+        context.close()
+
+
+def search_from_home(page, site: Running, words: str) -> None:
+    page.goto(site.url + "/")
+    page.get_by_role("search").locator("input").first.fill(words)
+    page.get_by_role("search").get_by_role("button").click()
+    page.wait_for_url("**/search?**")
+
+
+def test_question_1_north_somerset_overall_effectiveness_and_trend(site, browser_page) -> None:
+    expected = {
+        row["start_date"]: GRADES[row["overall_effectiveness"]]
+        for row in summary(site)
+        if row["local_authority"] == "North Somerset" and row["overall_effectiveness"]
+    }
+    assert len(expected) >= 2, "North Somerset's reports give at least two overall grades"
+    page = browser_page
+    search_from_home(page, site, "North Somerset")
+    page.get_by_role("link", name="North Somerset", exact=True).first.click()
+    page.wait_for_url("**/doc/local-authority/80528")
+    table = page.get_by_role("table", name=re.compile("Inspections of North Somerset"))
+    for start, grade in expected.items():
+        row = table.get_by_role("row").filter(has_text=start)
+        assert f"Overall effectiveness: {grade}" in row.inner_text(), start
+    # The trend: the chart states the grades in date order.
+    told = page.locator("svg[role=group] desc").text_content()
+    stated = [told.index(f"{start}: ") for start in sorted(expected)]
+    assert stated == sorted(stated)
+    for start, grade in expected.items():
+        assert re.search(rf"{start}: [^;]*Overall effectiveness {re.escape(grade)}", told), start
+    page.screenshot(path=ARTIFACTS / "question-1-north-somerset.png", full_page=True)
+
+
+def test_question_2_inspectors_who_led_the_most_inspections(site, browser_page) -> None:
+    led = Counter(row["lead_inspector"] for row in summary(site) if row["lead_inspector"])
+    most = max(led.values())
+    expected = {name.casefold() for name, n in led.items() if n == most}
+    _, headers, _ = site.request(
+        "GET", "/queries/busiest-inspectors", headers={"Accept": BROWSER_ACCEPT}
+    )
+    if not headers["content-type"].startswith("text/html"):
+        pytest.skip("the named queries are not yet pages on this branch (issue 13: h-named)")
+    page = browser_page
+    page.goto(site.url + "/")
+    page.get_by_role("link", name=re.compile("Named queries")).first.click()
+    page.get_by_role("link", name=re.compile("Busiest inspectors", re.I)).first.click()
+    page.wait_for_url("**/queries/busiest-inspectors**")
+    table = page.get_by_role("table").first
+    header = [cell.inner_text().strip() for cell in table.locator("thead th").all()]
+    name_at = next(k for k, text in enumerate(header) if text.startswith("name"))
+    lead_at = next(k for k, text in enumerate(header) if text.startswith("as_lead"))
+    shown = [
+        [cell.inner_text().strip() for cell in row.locator("td, th").all()]
+        for row in table.locator("tbody tr").all()
+    ]
+    top = max(int(cells[lead_at]) for cells in shown)
+    assert top == most
+    assert {cells[name_at].casefold() for cells in shown if int(cells[lead_at]) == top} == expected
+    page.screenshot(path=ARTIFACTS / "question-2-busiest-inspectors.png", full_page=True)
+
+
+def test_question_3_authorities_judged_inadequate_now(site, browser_page) -> None:
+    latest: dict[str, dict[str, str]] = {}
+    for row in summary(site):
+        graded = any(row[column] for column in GRADE_COLUMNS)
+        known = latest.get(row["local_authority"])
+        if graded and (known is None or row["start_date"] > known["start_date"]):
+            latest[row["local_authority"]] = row
+    expected = {
+        name for name, row in latest.items() if row["overall_effectiveness"] == "inadequate"
+    }
+    assert expected, "Knowsley's and Barnet's latest graded inspections are inadequate"
+    page = browser_page
+    page.goto(site.url + "/")
+    page.get_by_role("link", name=re.compile("Where every authority stands now")).first.click()
+    page.wait_for_url("**/current")
+    page.get_by_label("Latest overall grade").select_option(label="Inadequate")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/current?**grade=inadequate**")
+    table = page.get_by_role("table").first
+    shown = {
+        row.locator("td").first.inner_text().strip() for row in table.locator("tbody tr").all()
+    }
+    assert shown == expected
+    page.screenshot(path=ARTIFACTS / "question-3-inadequate-now.png", full_page=True)
+
+
+def test_question_4_what_ofsted_recommended_about_care_leavers(site, browser_page) -> None:
+    T = uris.term
+    about = rows(
+        site,
+        f"""SELECT DISTINCT ?r WHERE {{ ?r a <{T("Recommendation")}> ; <{T("text")}> ?text
+            FILTER (CONTAINS(LCASE(?text), "care leavers")) }}""",
+    )
+    expected = {local(row["r"]) for row in about}
+    assert len(expected) >= 3, "several recommendations in these reports are about care leavers"
+    page = browser_page
+    page.goto(site.url + "/")
+    label = page.get_by_role("search").locator("input").first
+    described = (label.get_attribute("aria-label") or "") + page.get_by_role("search").inner_text()
+    if "recommendation" not in described.lower():
+        # Search over what reports say (issue 13) is built on another branch (h-lists): until
+        # it lands the search box says it finds names only.
+        pytest.skip("search covers names only on this branch: no full-text search yet")
+    search_from_home(page, site, "care leavers")
+    found = {
+        urlsplit(link.get_attribute("href")).path
+        for link in page.locator("main a[href*='/recommendation/']").all()
+    }
+    assert found, "no recommendation among the results"
+    assert found <= expected, found - expected
+    assert len(found) >= min(len(expected), 10)
+    assert "care leavers" in page.locator("main").inner_text().lower()  # the matching passage
+    page.locator("main a[href*='/recommendation/']").first.click()
+    page.wait_for_url("**/recommendation/**")
+    assert "care leavers" in page.locator("main").inner_text().lower()
+    page.screenshot(path=ARTIFACTS / "question-4-care-leavers.png", full_page=True)
+
+
+def test_question_5_download_the_graph_and_the_summary(site, browser_page) -> None:
+    expected = summary(site)
+    page = browser_page
+    page.goto(site.url + "/")
+    with page.expect_download() as summary_download:
+        page.get_by_role("link", name=re.compile("Inspection summary")).first.click()
+    downloaded = summary_download.value.path().read_text(encoding="utf-8")
+    assert list(csv.DictReader(io.StringIO(downloaded))) == expected
+    page.goto(site.url + "/")
+    with page.expect_download() as graph_download:
+        page.get_by_role("link", name="N-Quads", exact=True).click()
+    path = graph_download.value.path()
+    assert graph_download.value.suggested_filename.endswith(".nq")
+    a, inspection = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(uris.term("Inspection")))
+    inspections = {
+        q.subject
+        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
+        if q.predicate == a and q.object == inspection
+    }
+    assert len(inspections) == len(expected)  # the summary has one row per inspection
+    # The link said how large the file is (once measured) and when the graph was built.
+    note = page.get_by_role("link", name="N-Quads", exact=True).locator("xpath=..").inner_text()
+    assert re.search(r"built \d{1,2} \w+ \d{4}, \d\d:\d\d UTC", note), note
+    size = re.search(r"about ([\d.]+) (kB|MB)", note)
+    if size:
+        unit = {"kB": 1000, "MB": 1_000_000}[size.group(2)]
+        assert abs(path.stat().st_size / unit - float(size.group(1))) <= 0.5
+    else:
+        assert "size being measured" in note
