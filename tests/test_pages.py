@@ -216,8 +216,7 @@ def _h1(server: Running, path: str) -> str:
 def test_parts_of_an_inspection_are_titled_in_words(site) -> None:
     server, _ = site
     north_somerset = uris.authority("80528")
-    rows = _sparql_rows(
-        server,
+    rows = server.select(
         f"""SELECT ?j ?area ?grade ?start WHERE {{
             ?i <{uris.term("inspectedAuthority")}> <{north_somerset}> ;
                <https://schema.org/startDate> ?start ; <{uris.term("hasJudgement")}> ?j .
@@ -229,8 +228,7 @@ def test_parts_of_an_inspection_are_titled_in_words(site) -> None:
     for row in rows:
         expected = f"{row['area']}: {row['grade']} — North Somerset, {row['start'][:4]}"
         assert _h1(server, doc_path(row["j"])) == expected
-    (recommendation,) = _sparql_rows(
-        server,
+    (recommendation,) = server.select(
         f"""SELECT ?r ?start WHERE {{ ?i <{uris.term("inspectedAuthority")}> <{north_somerset}> ;
             <https://schema.org/startDate> ?start ; <{uris.term("hasRecommendation")}> ?r .
             ?r <{uris.term("position")}> 1 }} ORDER BY DESC(?start) LIMIT 1""",
@@ -241,8 +239,7 @@ def test_parts_of_an_inspection_are_titled_in_words(site) -> None:
 
 def test_strengths_and_areas_for_development_show_their_text(site) -> None:
     server, _ = site
-    findings = _sparql_rows(
-        server,
+    findings = server.select(
         f"""SELECT ?i ?f ?text WHERE {{ ?i <{uris.term("hasFinding")}> ?f .
             ?f <{uris.term("text")}> ?text }}""",
     )
@@ -259,16 +256,6 @@ def test_strengths_and_areas_for_development_show_their_text(site) -> None:
         r"<h1>(Strengths|Areas for development|Satisfactory practice), item \d+ — ",
         get(server, doc_path(findings[0]["f"]), "text/html")[2].decode(),
     )
-
-
-def _sparql_rows(server: Running, sparql: str) -> list[dict[str, str]]:
-    status, _, body = server.request(
-        "GET",
-        "/sparql?query=" + quote(sparql),
-        headers={"Accept": "application/sparql-results+json"},
-    )
-    assert status == 200, body[:500]
-    return [{k: v["value"] for k, v in b.items()} for b in json.loads(body)["results"]["bindings"]]
 
 
 # ------------------------------------------------------------------ page content
