@@ -400,7 +400,8 @@ class Builder:
         else:
             stats.built += 1
             stats.triples_written += outcome.triples
-            # A partial report is loaded, and its warnings are named on its own line.
+            # A partial report is loaded: its warnings are counted on its line, each one given
+            # to `detail`, and summed up by reason at the end (BuildStats.warning_lines).
             warned = outcome.warnings
             self._progress(
                 f"built {outcome.name}: {outcome.triples} triples, {outcome.seconds:.2f} s"
@@ -549,8 +550,9 @@ def build(
     `limits`: each worker's memory and time limits (default: WorkerLimits.from_env()).
     `reviewed` identity decisions override the linking rules (identity.read_decisions).
     `log` gets a progress line per file; `detail` each SHACL warning (BuildStats.warning_lines
-    sums them up by reason). Readers of the store see the build whole, when it ends (`Store.writing`); a build stopped
-    before that leaves its finished files where the next build resumes from."""
+    sums them up by reason). Readers of the store see the build whole, when it ends
+    (`Store.writing`); a build stopped before that leaves its finished files where the next build
+    resumes from."""
     with store.writing():
         return _build(
             sources,
