@@ -42,13 +42,17 @@ class DownloadSizes:
         self._sizes: dict[str, int] = {}
 
     def sizes(self, generation: str | None, urls: Sequence[str]) -> dict[str, int]:
-        """The sizes known for `generation`; the first call for a generation starts measuring."""
+        """The sizes known for `generation`. A call that finds sizes missing and no measuring
+        under way starts it (the first for a generation, or again after a download was shed)."""
         with self._lock:
-            if generation != self._generation or not self._measuring:
-                self._generation, self._sizes, self._measuring = generation, {}, True
+            if generation != self._generation:
+                self._generation, self._sizes, self._measuring = generation, {}, False
+            missing = tuple(url for url in urls if url not in self._sizes)
+            if missing and not self._measuring:
+                self._measuring = True
                 threading.Thread(
                     target=self._measure,
-                    args=(generation, tuple(urls)),
+                    args=(generation, missing),
                     name="download-sizes",
                     daemon=True,
                 ).start()
@@ -57,6 +61,7 @@ class DownloadSizes:
     def _measure(self, generation: str | None, urls: tuple[str, ...]) -> None:
         client = self._app.test_client()
         store = self._app.extensions["ofsted_kg"].store
+        complete = True
         for url in urls:
             try:
                 response = client.get(url, buffered=False)
@@ -66,7 +71,8 @@ class DownloadSizes:
                     response.close()
             except Exception:  # noqa: BLE001 - a server shutting down; the page says "not known"
                 log.debug("measuring %s failed", url, exc_info=True)
-                return
+                complete = False
+                break
             live = store.live_generation()
             with self._lock:
                 # A build published meanwhile: this size may be of either generation; drop it.
@@ -74,6 +80,11 @@ class DownloadSizes:
                     return
                 if response.status_code == 200:
                     self._sizes[url] = size
+                else:  # shed (503) or stopped (504) while the server was busy: try again later
+                    complete = False
+        with self._lock:
+            if self._generation == generation and not complete:
+                self._measuring = False  # the next home page measures what is missing again
 
 
 def _sizes_service() -> DownloadSizes:
