@@ -331,4 +331,4 @@ def test_question_5_download_the_graph_and_the_summary(site, browser_page) -> No
         unit = {"kB": 1000, "MB": 1_000_000}[size.group(2)]
         assert abs(path.stat().st_size / unit - float(size.group(1))) <= 0.5
     else:
-        assert "size being measured" in note
+        assert "size known after its first download" in note

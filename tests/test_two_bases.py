@@ -105,7 +105,7 @@ def test_pages_are_the_same_under_either_base(path, servers) -> None:
 # What the home page says of each download, its size and build date, differs between the two
 # stores by nature: a longer base makes longer files, and each store was built at its own time.
 DOWNLOAD_NOTE = re.compile(
-    r'<span class="note">\((?:about [^;]*|\d+ bytes|size being measured); built <time [^)]*\)</span>'
+    r'<span class="note">\((?:about [^;]*|\d+ bytes|size known after its first download); built <time [^)]*\)</span>'
 )
 
 

@@ -28,7 +28,7 @@ from rdflib.namespace import OWL
 
 from ... import export as exporter
 from ...ontology import SCHEMA
-from ..downloads import build_date, human_size, with_sizes
+from ..downloads import build_date, count_download, human_size, with_sizes
 from ..formats import HTML, choose
 from ..pool import DownloadJob, QueryError, QueryPool
 from ..services import services
@@ -167,8 +167,8 @@ DOWNLOAD_NAMES = {"ttl": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "
 DOWNLOAD_NAMES["jsonld"] = "JSON-LD"
 
 
-@bp.route("/")
-def home() -> Response:
+def _offered_downloads() -> list[tuple[str, str, str]]:
+    """(name, URL, media type) of each download the home page offers."""
     offered = [
         (DOWNLOAD_NAMES[ext], url_for("pages.download", ext=ext), media_type)
         for ext, (_, media_type) in DOWNLOADS.items()
@@ -176,12 +176,22 @@ def home() -> Response:
     if "named" in current_app.blueprints:
         summary = url_for("named.run", name="inspection-summary", format="csv")
         offered.append(("Inspection summary (CSV)", summary, "text/csv"))
+    return offered
+
+
+@bp.after_app_request
+def _count_download(response: Response) -> Response:
+    return count_download(response, [url for _, url, _ in _offered_downloads()])
+
+
+@bp.route("/")
+def home() -> Response:
     return Response(
         render_template(
             "pages_home.html",
             latest=inspections_where("", order="DESC(?start)", limit="LIMIT 10"),
             distribution=grade_distribution(grade_counts()),
-            downloads=with_sizes(offered),
+            downloads=with_sizes(_offered_downloads()),
             built=build_date(),
             human_size=human_size,
         )
