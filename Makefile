@@ -28,8 +28,9 @@ virtuoso:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
 	  else echo "virtuoso-t missing: sudo apt-get install virtuoso-opensource (Virtuoso tests will be skipped)"; fi; }
 
-# Exit status 1 also means that some files were refused (two of the corpus always are: HTML error
-# pages), each named with its reason; the other files are built, so serving goes on.
+# Exit status 1 means only that some files were refused (two of the corpus always are: HTML error
+# pages), each named with its reason; the other files are built, so serving goes on. A store error
+# is exit status 3 and stops here. Every SHACL warning: add --verbose, or --log FILE.
 build: install
 	$(BIN)/ofsted-kg build $(CORPUS) --store $(STORE) || [ $$? -eq 1 ]
 

@@ -73,6 +73,8 @@ SAMPLES: dict[str, dict[str, str]] = {
     "description": {"topic": "?x a ofsted:LocalAuthority"},
     "resource-exists": {"topic": "?x a ofsted:LocalAuthority"},
     "authority-by-code": {"code": "?a ofsted:ofstedUrn ?x"},
+    "resource-title": {"topic": "?x a ofsted:Judgement"},
+    "inspection-findings": {"inspection": "?x ofsted:hasFinding ?f"},
     "name-search": {
         "needle": "?a a ofsted:LocalAuthority ; skos:prefLabel ?l BIND (LCASE(SUBSTR(STR(?l), 1, 4)) AS ?x)"
     },

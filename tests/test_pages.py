@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -17,11 +19,13 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, SKOS
 from web_server import Running, chromium_browser, running_server
 
+from ofsted_kg import vocab
 from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.store.results import select_results
 from ofsted_kg.uris import DEFAULT_BASE, Uris
 from ofsted_kg.web import WebConfig
+from ofsted_kg.web.pages.charts import grade_timeline
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
@@ -179,6 +183,81 @@ def test_unknown_resource_is_404(site) -> None:
     assert status == 404 and b"nothing is known" in body
 
 
+def test_errors_are_pages_for_browsers_and_a_line_for_machines(site) -> None:
+    server, _ = site
+    status, headers, body = get(server, "/no/such/page", "text/html,*/*;q=0.8")
+    page = body.decode()
+    assert status == 404 and headers["content-type"].startswith("text/html")
+    assert '<form class="search" role="search"' in page and 'href="/authorities"' in page
+    assert "<title>404 Not Found – ofsted-kg</title>" in page and 'href="#main"' in page
+    for accept in (None, "*/*", "application/sparql-results+json"):
+        status, headers, body = get(server, "/no/such/page", accept)
+        assert status == 404 and headers["content-type"].startswith("text/plain"), accept
+        assert body.startswith(b"404 Not Found: ") and body.count(b"\n") == 1
+
+
+def test_favicon_is_linked_and_answered(site) -> None:
+    server, _ = site
+    assert 'rel="icon" href="/static/favicon.svg"' in get(server, "/", "text/html")[2].decode()
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        status, headers, body = get(server, path)
+        assert status == 200 and headers["content-type"].startswith("image/svg+xml"), path
+        ET.fromstring(body)
+
+
+def _h1(server: Running, path: str) -> str:
+    html = get(server, path, "text/html")[2].decode()
+    title = re.search(r"<title>(.*?) – ofsted-kg</title>", html).group(1)
+    heading = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    assert title == heading, (title, heading)
+    return heading
+
+
+def test_parts_of_an_inspection_are_titled_in_words(site) -> None:
+    server, _ = site
+    north_somerset = uris.authority("80528")
+    rows = server.select(
+        f"""SELECT ?j ?area ?grade ?start WHERE {{
+            ?i <{uris.term("inspectedAuthority")}> <{north_somerset}> ;
+               <https://schema.org/startDate> ?start ; <{uris.term("hasJudgement")}> ?j .
+            ?j <{uris.term("judgementArea")}> ?a ; <{uris.term("grade")}> ?g .
+            ?a <http://www.w3.org/2004/02/skos/core#prefLabel> ?area .
+            ?g <http://www.w3.org/2004/02/skos/core#prefLabel> ?grade }}""",
+    )
+    assert rows
+    for row in rows:
+        expected = f"{row['area']}: {row['grade']} — North Somerset, {row['start'][:4]}"
+        assert _h1(server, doc_path(row["j"])) == expected
+    (recommendation,) = server.select(
+        f"""SELECT ?r ?start WHERE {{ ?i <{uris.term("inspectedAuthority")}> <{north_somerset}> ;
+            <https://schema.org/startDate> ?start ; <{uris.term("hasRecommendation")}> ?r .
+            ?r <{uris.term("position")}> 1 }} ORDER BY DESC(?start) LIMIT 1""",
+    )
+    title = _h1(server, doc_path(recommendation["r"]))
+    assert re.fullmatch(r"Recommendation \S+ to the .+ — North Somerset, \d{4}", title), title
+
+
+def test_strengths_and_areas_for_development_show_their_text(site) -> None:
+    server, _ = site
+    findings = server.select(
+        f"""SELECT ?i ?f ?text WHERE {{ ?i <{uris.term("hasFinding")}> ?f .
+            ?f <{uris.term("text")}> ?text }}""",
+    )
+    assert len(findings) >= 10, "the Somerset 2015 report prints strengths and areas"
+    inspection = findings[0]["i"]
+    html = get(server, doc_path(inspection), "text/html")[2].decode()
+    assert ">Strengths and areas for development</h2>" in html
+    for row in findings:
+        if row["i"] == inspection:
+            text = row["text"].replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;")
+            assert f'<a href="{doc_path(row["f"])}">{text}</a>' in html  # the facts, as text
+            assert f"<li>{text} <a href" in html  # the lists, as text
+    assert re.search(
+        r"<h1>(Strengths|Areas for development|Satisfactory practice), item \d+ — ",
+        get(server, doc_path(findings[0]["f"]), "text/html")[2].decode(),
+    )
+
+
 # ------------------------------------------------------------------ page content
 
 
@@ -217,13 +296,39 @@ def test_incoming_links_are_counted_and_paginated(site) -> None:
 def test_authority_page_has_an_svg_timeline_with_text(site) -> None:
     server, _ = site
     html = get(server, "/doc/local-authority/80555", "text/html")[2].decode()
-    svg = re.search(r"<svg viewBox[^>]*role=\"img\".*?</svg>", html, re.S).group(0)
-    assert 'aria-labelledby="timeline-title timeline-desc"' in svg
+    svg = re.search(r"<svg viewBox[^>]*role=\"group\".*?</svg>", html, re.S).group(0)
+    assert 'aria-labelledby="timeline-title" aria-describedby="timeline-desc"' in svg
     assert '<title id="timeline-title">' in svg
     desc = re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1)
     assert re.search(r"\d{4}-\d\d-\d\d: .*(Good|Inadequate|Requires improvement)", desc)
-    assert svg.count("<path") >= 3  # one mark per judgement
+    marks = re.findall(
+        r'<a href="([^"]+)" aria-label="([^"]+)"><title>[^<]+</title><path d="M([\d.]+),([\d.]+)',
+        svg,
+    )
+    assert len(marks) >= 3  # one named link per judgement
+    assert 'role="img"' not in svg  # links inside an image are hidden from assistive technology
     assert "Overall effectiveness" in html  # the legend and the table say the areas in words
+
+
+def test_timeline_sets_apart_the_marks_of_equal_grades() -> None:
+    """Eight areas graded alike at one inspection, and again two years later: every mark
+    has a spot of its own, at least a mark's width from any other."""
+    areas = list(vocab.AREAS)[:8]
+
+    def inspection(start: str, grade: str) -> SimpleNamespace:
+        grades = [
+            SimpleNamespace(area=a, area_label=a, grade=grade, grade_label=grade, judgement="/j")
+            for a in areas
+        ]
+        return SimpleNamespace(start=start, grades=grades)
+
+    chart = grade_timeline([inspection("2017-06-12", "good"), inspection("2019-07-01", "good")])
+    marks = [(p.x, p.y) for s in chart.series for p in s.points]
+    assert len(marks) == 16
+    for k, (x, y) in enumerate(marks):
+        for x2, y2 in marks[k + 1 :]:
+            assert max(abs(x - x2), abs(y - y2)) >= 10, ((x, y), (x2, y2))
+    assert all(chart.top - 6 <= y <= chart.height - chart.bottom + 6 for _, y in marks)
 
 
 def test_inspection_page_shows_judgements_team_and_source(site) -> None:
@@ -332,6 +437,39 @@ def test_downloads(site) -> None:
     assert get(server, "/download/graph.exe")[0] == 404
 
 
+SIZE = re.compile(
+    r'<a href="(?P<url>[^"]+)" type="[^"]+" download>[^<]+</a> <span class="note">\('
+    r"(?:about (?P<number>[\d.]+) (?P<unit>kB|MB)|(?P<bytes>\d+) bytes|size known after its first download); "
+    r'built <time datetime="(?P<built>[^"]+)">'
+)
+
+
+def test_downloads_state_their_size_as_served_and_the_build_date(site) -> None:
+    server, _ = site
+    links = list(SIZE.finditer(get(server, "/", "text/html")[2].decode()))
+    assert len(links) == 6, "five forms of the graph and the summary CSV"
+    served = {}
+    for link in links:  # each download counted as it is served: its size is known from then on
+        url = link["url"].replace("&amp;", "&")
+        status, _, body = get(server, url)
+        assert status == 200
+        served[link["url"]] = len(body)
+    links = list(SIZE.finditer(get(server, "/", "text/html")[2].decode()))
+    assert {link["url"] for link in links} == set(served)
+    for link in links:
+        size = served[link["url"]]
+        if link["bytes"]:
+            assert size == int(link["bytes"]), link["url"]
+        else:
+            assert link["number"], f"{link['url']}: served, yet its size is not stated"
+            unit = {"kB": 1000, "MB": 1_000_000}[link["unit"]]
+            precision = 0.5 if link["unit"] == "kB" else 0.05
+            assert abs(size / unit - float(link["number"])) <= precision, link["url"]
+        # The build date: when the live generation was published, not recorded in the graph.
+        built = datetime.fromisoformat(link["built"])
+        assert timedelta(0) <= datetime.now(UTC) - built < timedelta(hours=6)
+
+
 def test_rdf_xml_pages_and_sparql_xml_results_parse_as_xml(site) -> None:
     """Somerset's PDFs printed "risk-" / "reduction" and "decision-" / "making" across line breaks,
     which their text layers give as U+FFFE, a character XML 1.0 forbids: every RDF/XML page of an
@@ -390,7 +528,7 @@ def test_browse_from_home_to_inspector_and_back(site) -> None:
 
         page.wait_for_url("**/doc/local-authority/80555")
         assert page.locator("h1").inner_text() == "Somerset"
-        assert page.locator("svg[role=img] title").first.text_content().startswith("Grades")
+        assert page.locator("svg[role=group] title").first.text_content().startswith("Grades")
         page.screenshot(path=ARTIFACTS / "pages-3-authority.png", full_page=True)
         table = page.get_by_role("table", name=re.compile("Inspections of Somerset"))
         table.get_by_role("link", name=re.compile(r"Somerset, \d{4}-\d\d-\d\d$")).last.click()

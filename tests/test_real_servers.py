@@ -34,6 +34,7 @@ from real_servers import Server, basic_auth_proxy, free_port, oxigraph_server, v
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from ofsted_kg.build import build
+from ofsted_kg.cli import EXIT_STORE
 from ofsted_kg.export import export, parse_export
 from ofsted_kg.linking import link
 from ofsted_kg.queries import load_queries, run_named
@@ -238,7 +239,7 @@ def test_serve_answers_pages_and_sparql_from_the_server(built: Built, reference:
 def test_no_union_default_graph_stops_the_build_before_writing(tmp_path: Path) -> None:
     with oxigraph_server(tmp_path, union_default_graph=False) as server:
         done = cli(server, "build", str(SEEDS_DIR))
-        assert done.returncode == 1
+        assert done.returncode == EXIT_STORE
         error = done.stderr.decode()
         assert "not the union of its named graphs" in error and "nothing was written" in error
         assert "Traceback" not in error
@@ -246,9 +247,9 @@ def test_no_union_default_graph_stops_the_build_before_writing(tmp_path: Path) -
         # Written anyway (by another tool), the store still fails the next build loudly, and a
         # named query (which reads the union) fails instead of answering no rows.
         remote_store(server).replace_graph("http://example.org/g", b"<a:b> <a:c> <a:d> .\n")
-        assert cli(server, "build", str(SEEDS_DIR)).returncode == 1
+        assert cli(server, "build", str(SEEDS_DIR)).returncode == EXIT_STORE
         done = cli(server, "query", "la-timeline")
-        assert done.returncode == 1 and b"not the union" in done.stderr, done.stderr
+        assert done.returncode == EXIT_STORE and b"not the union" in done.stderr, done.stderr
 
 
 def test_wrong_credentials_fail_at_once_with_the_settings_to_check(built: Built) -> None:
@@ -259,7 +260,7 @@ def test_wrong_credentials_fail_at_once_with_the_settings_to_check(built: Built)
     )
     started = time.monotonic()
     done = cli(built.server, "build", *SOURCES, str(NEW_PDF), OFSTED_KG_STORE_PASSWORD="wrong")
-    assert done.returncode == 1
+    assert done.returncode == EXIT_STORE
     error = done.stderr.decode()
     assert "refused the credentials" in error and "OFSTED_KG_STORE_PASSWORD" in error, error
     assert "Traceback" not in error
@@ -284,7 +285,7 @@ def test_a_result_cap_is_paged_by_the_build_and_an_error_for_a_query(tmp_path: P
         assert_built(cli(server, "build", *sources))
         assert exported(remote_store(server)) == expected
         done = cli(server, "query", "busiest-inspectors", "--format", "csv")
-        assert done.returncode == 1
+        assert done.returncode == EXIT_STORE
         error = done.stderr.decode()
         assert "cut the result at 20 rows" in error and "Traceback" not in error, error
 
@@ -363,7 +364,7 @@ def test_validate_and_export_fail_when_the_manifest_names_a_missing_graph(tmp_pa
         store.drop_graph(graph)
         for command in (["validate"], ["export", "--format", "nquads"]):
             done = cli(server, *command)
-            assert done.returncode == 1, command
+            assert done.returncode == EXIT_STORE, command
             error = done.stderr.decode()
             assert f"does not return, first <{graph}>" in error and "Traceback" not in error
 

@@ -60,10 +60,16 @@ def test_build_goes_on_and_names_every_refusal(batch) -> None:
     assert f"{count} file(s): {built} built, 0 unchanged, {len(REFUSED)} refused" in done.stderr
 
 
-def test_partial_report_is_built_with_its_warnings_named(batch) -> None:
+def test_partial_report_is_built_with_its_warnings_summed_up_by_reason(batch) -> None:
     _, _, done = batch
     (line,) = [row for row in done.stderr.splitlines() if f"built {PARTIAL[0]}" in row]
-    assert "warning(s), first: Warning:" in line
+    assert line.endswith("warning(s)")
+    # One line per reason, naming the files, and no warning's own line without --verbose.
+    reasons = [row for row in done.stderr.splitlines() if row.startswith("warning (")]
+    assert any("partial extraction" in row and PARTIAL[0] in row for row in reasons), reasons
+    assert len(reasons) == len({row.split("): ", 1)[1].rsplit(": ", 1)[0] for row in reasons})
+    assert "  Warning: " not in done.stderr
+    assert "every warning is listed with --verbose" in done.stderr
 
 
 def test_store_validates_and_partial_facts_are_marked(batch) -> None:
@@ -112,3 +118,24 @@ def test_mixed_encodings_read_like_the_original(batch) -> None:
     assert mixed.local_authority.value == original.local_authority.value
     assert mixed.inspection_dates == original.inspection_dates
     assert "\ufffd" not in json.dumps(mixed.to_json(), ensure_ascii=False)
+
+
+def test_every_warning_goes_to_the_log_file(tmp_path: Path) -> None:
+    # A report that states neither a publication nor a letter date: one SHACL warning.
+    source = PDF_DIR / "80555_somerset_2022-09-21.pdf"
+    log = tmp_path / "build.log"
+    done = subprocess.run(
+        [sys.executable, "-m", "ofsted_kg", "build", str(source), "--store", str(tmp_path / "s")]
+        + ["--log", str(log)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "  Warning: " not in done.stderr
+    assert f"every warning is listed in {log}" in done.stderr
+    detail = log.read_text(encoding="utf-8").splitlines()
+    built = detail.index(next(line for line in detail if f"built {source.name}" in line))
+    assert detail[built + 1].startswith("  Warning: ") and "publication date" in detail[built + 1]
+    assert "warning (1): " in done.stderr and "warning (1): " in log.read_text(encoding="utf-8")

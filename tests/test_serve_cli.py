@@ -61,17 +61,21 @@ def test_build_then_serve_answers_and_stops_cleanly(tmp_path) -> None:
     assert built.returncode == 0, built.stderr
     assert "5 built" in built.stderr
 
-    port = free_port()
+    # Port 0: the OS picks one, and the server says which, with the page to open, once it listens.
     server = subprocess.Popen(
-        [sys.executable, "-m", "ofsted_kg", "serve", "--store", str(store), "--port", str(port)],
+        [sys.executable, "-m", "ofsted_kg", "serve", "--store", str(store), "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     workers: list[int] = []
     try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/sparql", server)
+        ready = server.stdout.readline()
+        assert ready.startswith("ofsted-kg: ready: open http://127.0.0.1:"), ready
+        home = ready.split()[3]
+        base = home.rstrip("/")
+        with urllib.request.urlopen(home) as response:  # answered at once: no waiting needed
+            assert "<h1>Ofsted inspections of children's services</h1>" in response.read().decode()
         workers = child_pids(server.pid)
         with urllib.request.urlopen(f"{base}/queries/inspection-summary?format=csv") as response:
             rows = response.read().decode("utf-8").splitlines()

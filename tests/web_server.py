@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -58,6 +59,17 @@ class Running:
             )
         finally:
             conn.close()
+
+    def select(self, sparql: str) -> list[dict[str, str]]:
+        """The rows of a SELECT through the server's /sparql, each as variable -> value."""
+        status, _, body = self.request(
+            "GET",
+            "/sparql?query=" + quote(sparql),
+            headers={"Accept": "application/sparql-results+json"},
+        )
+        assert status == 200, body[:500]
+        bindings = json.loads(body)["results"]["bindings"]
+        return [{k: v["value"] for k, v in b.items()} for b in bindings]
 
 
 @contextmanager

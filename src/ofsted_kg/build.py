@@ -64,7 +64,7 @@ from .sources import (
 from .store import Store, StoreError
 from .store.base import NO_UNION_DEFAULT_GRAPH
 from .uris import Uris
-from .validation import Engine, validate_graph
+from .validation import Engine, Finding, validate_graph
 from .versions import pipeline_version
 from .vocab import PipelineStatus
 
@@ -107,7 +107,7 @@ class Outcome:
     refusal: str | None = None
     status: PipelineStatus | None = None  # of a file refused as no report of any kind
     violations: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     # The file read, as an absolute file: IRI (every byte of its name kept): what the server
     # finds the source document by, whatever folder it is started from.
@@ -164,7 +164,7 @@ def _emit(outcome: Outcome, report: Report, uris: Uris, base: str) -> None:
         checked.addN((*triple, checked) for triple in authority_triples(resolved.authority, uris))
     result = validate_graph(checked, base, may_modify=True, engine=Engine.TURBO)
     outcome.violations = [f.line() for f in result.violations]
-    outcome.warnings = [f.line() for f in result.warnings]
+    outcome.warnings = result.warnings
     if outcome.violations:
         first = result.violations[0]
         outcome.refusal = (
@@ -203,6 +203,8 @@ class BuildStats:
     triples_written: int = 0
     violations: int = 0
     warnings: int = 0
+    # SHACL warning message -> the files (or "linking graph") it was given for, in build order
+    warned: dict[str, list[str]] = field(default_factory=dict)
     updates: int = 0  # SPARQL updates sent to the store: 0 means nothing was written
     linked: bool = False
     seconds: float = 0.0
@@ -222,6 +224,21 @@ class BuildStats:
         lines += [f"refused: {name}: {reason}" for name, reason in self.refused]
         return "\n".join(lines)
 
+    def warn(self, name: str, findings: Iterable[Finding]) -> None:
+        for finding in findings:
+            self.warnings += 1
+            self.warned.setdefault(finding.message, []).append(name)
+
+    def warning_lines(self, named: int = 3) -> list[str]:
+        """One line per warning's reason, most frequent first: how many, and the first files."""
+        lines = []
+        for message, names in sorted(self.warned.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            files = ", ".join(names[:named]) + (
+                f" and {len(names) - named} more" if len(names) > named else ""
+            )
+            lines.append(f"warning ({len(names)}): {message}: {files}")
+        return lines
+
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
@@ -231,11 +248,16 @@ def _stderr(message: str) -> None:
 TRIED_AGAIN = "; tried again next build"
 
 
+def _silent(message: str) -> None:
+    pass
+
+
 class Builder:
-    def __init__(self, store: Store, uris: Uris, log: Log) -> None:
+    def __init__(self, store: Store, uris: Uris, log: Log, detail: Log = _silent) -> None:
         self.store = store
         self.uris = uris
         self.log = log
+        self.detail = detail  # each warning of a file, after its progress line
         self.stats = BuildStats()
         self.version = pipeline_version()
         self.handled = 0  # files dealt with so far, of stats.files, for the progress lines
@@ -270,13 +292,16 @@ class Builder:
         else:
             stats.built += 1
             stats.triples_written += outcome.triples
-            # A partial report is loaded, and its warnings are named on its own line.
+            # A partial report is loaded: its warnings are counted on its line, each one given
+            # to `detail`, and summed up by reason at the end (BuildStats.warning_lines).
             warned = outcome.warnings
             self._progress(
                 f"built {outcome.name}: {outcome.triples} triples, {outcome.seconds:.2f} s"
-                + (f"; {len(warned)} warning(s), first: {warned[0]}" if warned else "")
+                + (f"; {len(warned)} warning(s)" if warned else "")
             )
-        stats.warnings += len(outcome.warnings)
+            for finding in warned:
+                self.detail(f"  {finding.line()}")
+        stats.warn(outcome.name, outcome.warnings)
 
     def _entry(self, outcome: Outcome) -> ManifestEntry:
         return ManifestEntry(
@@ -373,7 +398,9 @@ class Builder:
         # Asserted triples only: inferred range types would make targets of nodes described elsewhere.
         result = validate_graph(linking, self.uris.base)
         self.stats.violations += len(result.violations)
-        self.stats.warnings += len(result.warnings)
+        self.stats.warn("linking graph", result.warnings)
+        for finding in result.warnings:
+            self.detail(f"  linking graph: {finding.line()}")
         for finding in result.violations[:20]:
             self.log(f"linking graph: {finding.line()}")
         self.replace(
@@ -399,13 +426,16 @@ def build(
     limits: WorkerLimits | None = None,
     log: Log = _stderr,
     reviewed: ReviewedDecisions | None = None,
+    detail: Log = _silent,
 ) -> BuildStats:
     """Build `sources` (files or folders) into `store`. Bad files are refused, never fatal.
 
     `limits`: each worker's memory and time limits (default: WorkerLimits.from_env()).
     `reviewed` identity decisions override the linking rules (identity.read_decisions).
-    Readers of the store see the build whole, when it ends (`Store.writing`); a build stopped
-    before that leaves its finished files where the next build resumes from."""
+    `log` gets a progress line per file; `detail` each SHACL warning (BuildStats.warning_lines
+    sums them up by reason). Readers of the store see the build whole, when it ends
+    (`Store.writing`); a build stopped before that leaves its finished files where the next build
+    resumes from."""
     with store.writing():
         return _build(
             sources,
@@ -417,6 +447,7 @@ def build(
             limits=limits,
             log=log,
             reviewed=reviewed,
+            detail=detail,
         )
 
 
@@ -431,11 +462,12 @@ def _build(
     limits: WorkerLimits | None,
     log: Log,
     reviewed: ReviewedDecisions | None,
+    detail: Log,
 ) -> BuildStats:
     started = time.perf_counter()
     limits = limits or WorkerLimits.from_env()
     uris = Uris(base)
-    builder = Builder(store, uris, log)
+    builder = Builder(store, uris, log, detail)
     stats = builder.stats
     files, clashes = _distinct_keys(list_sources(list(sources)))
     stats.files = len(files) + len(clashes)

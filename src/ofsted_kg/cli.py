@@ -21,6 +21,10 @@ from .extract import extract, iter_report_files
 from .formats import EXPORT_FORMATS, QUERY_OUTPUTS
 from .gold import compare
 
+# Exit statuses: 1 some inputs were refused (the others done all the same), 2 the command line or
+# a file it names is wrong, 3 the store failed (full disk, read-only, locked): nothing trustworthy.
+EXIT_REFUSED, EXIT_USAGE, EXIT_STORE = 1, 2, 3
+
 
 def _cmd_extract(args: argparse.Namespace) -> int:
     failed = 0
@@ -91,28 +95,57 @@ def _cmd_build(args: argparse.Namespace) -> int:
         limits = WorkerLimits.from_env(args.memory_limit, args.time_limit)
     except ValueError as exc:
         print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     reviewed = _reviewed(args.decisions)
     if reviewed is None:
-        return 2
-    store = open_store(args.store)
-    try:
-        stats = build(
-            args.sources,
-            store,
-            base=args.base,
-            prune=args.prune,
-            workers=args.workers,
-            limits=limits,
-            reviewed=reviewed,
-        )
-    except StoreError:
-        with contextlib.suppress(StoreError):  # report the write error, not a second flush error
-            store.close()
-        raise
-    store.close()
-    print(stats.summary(), file=sys.stderr)
-    return 1 if stats.refused else 0  # like `extract`: every other file is built all the same
+        return EXIT_USAGE
+    with contextlib.ExitStack() as stack:
+        try:
+            log_file = (
+                stack.enter_context(open(args.log, "w", encoding="utf-8")) if args.log else None
+            )
+        except OSError as exc:
+            print(f"ofsted-kg: --log {args.log}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+        def progress(message: str) -> None:
+            print(message, file=sys.stderr, flush=True)
+            if log_file:
+                print(message, file=log_file, flush=True)
+
+        def detail(message: str) -> None:  # every warning: on stderr with --verbose, in --log
+            if args.verbose:
+                print(message, file=sys.stderr, flush=True)
+            if log_file:
+                print(message, file=log_file, flush=True)
+
+        store = open_store(args.store)
+        try:
+            stats = build(
+                args.sources,
+                store,
+                base=args.base,
+                prune=args.prune,
+                workers=args.workers,
+                limits=limits,
+                reviewed=reviewed,
+                log=progress,
+                detail=detail,
+            )
+        except StoreError:
+            # report the write error, not a second flush error
+            with contextlib.suppress(StoreError):
+                store.close()
+            raise
+        store.close()
+        summary = [stats.summary(), *stats.warning_lines()]
+        if stats.warned and not args.verbose:
+            where = f"in {args.log}" if args.log else "with --verbose, or in a file with --log FILE"
+            summary.append(f"every warning is listed {where}")
+        for line in summary:
+            progress(line)
+    # like `extract`: every other file is built all the same
+    return EXIT_REFUSED if stats.refused else 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -334,6 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default ${TIME_LIMIT_ENV} or {DEFAULT_TIME_LIMIT:g})",
     )
     _decisions_option(p)
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="print every SHACL warning of every file"
+    )
+    p.add_argument(
+        "--log", metavar="FILE", help="write the progress lines and every warning to FILE too"
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("validate", help="SHACL-validate the whole store")
@@ -390,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except StoreError as exc:  # a full disk, a read-only or locked store: one line, no traceback
         print(f"ofsted-kg: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_STORE
     except KeyboardInterrupt:
         print("ofsted-kg: interrupted", file=sys.stderr)
         return 130

@@ -173,5 +173,10 @@ class Store(ABC):
         block. Backends whose every update is already atomic and immediately visible need nothing."""
         yield
 
+    def live_generation(self) -> tuple[str, float] | None:
+        """The name of the data readers see now and its publication time (a POSIX timestamp),
+        where the backend keeps generations (store/generations.py); None where it does not."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional for backends with nothing to release
         """Release resources."""

@@ -93,6 +93,9 @@ class EmbeddedStore(Store):
     def folder(self) -> Path:
         return self.path
 
+    def live_generation(self) -> tuple[str, float] | None:
+        return self._layout.published()
+
     @contextmanager
     def reading(self) -> Iterator[ox.Store]:
         """The pyoxigraph store reads go to: the live generation, or a build's working copy inside

@@ -67,6 +67,15 @@ class Layout:
         except (FileNotFoundError, NotADirectoryError):
             return None
 
+    def published(self) -> tuple[str, float] | None:
+        """The live generation's name and when it was published: the time `live` was replaced to
+        name it (a build's end). None for a folder that holds no store of this layout."""
+        try:
+            pointer = self.root / LIVE
+            return pointer.read_text(encoding="ascii").strip(), pointer.stat().st_mtime
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
     def generation(self, name: str) -> Path:
         return self.generations / name
 

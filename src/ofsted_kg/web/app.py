@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, Response, g, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..store.base import Store, StoreBusy
 from .config import WebConfig
+from .formats import HTML, choose
 from .services import make_services
 
 log = logging.getLogger(__name__)
@@ -29,13 +30,27 @@ def content_security_policy(*style_hashes: str) -> str:
 CONTENT_SECURITY_POLICY = content_security_policy()
 
 
-def _error_response(exc: HTTPException) -> Response:
-    """Errors as one plain-text line (the parser's message included), never a traceback."""
-    response = Response(
+PLAIN = "text/plain"
+
+
+def _error_body(exc: HTTPException) -> Response:
+    """A page in the site's layout for a browser (one that asks for HTML before plain text);
+    for every other client one plain-text line (the parser's message included). Never a
+    traceback."""
+    if choose(request.headers.get("Accept"), (PLAIN, HTML)) == HTML:
+        page = render_template(
+            "error.html", status=exc.code, name=exc.name, message=exc.description
+        )
+        return Response(page, status=exc.code, content_type=f"{HTML}; charset=utf-8")
+    return Response(
         f"{exc.code} {exc.name}: {exc.description}\n",
         status=exc.code,
-        content_type="text/plain; charset=utf-8",
+        content_type=f"{PLAIN}; charset=utf-8",
     )
+
+
+def _error_response(exc: HTTPException) -> Response:
+    response = _error_body(exc)
     if exc.code == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="ofsted-kg"'
     if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
@@ -45,11 +60,7 @@ def _error_response(exc: HTTPException) -> Response:
 
 def _unexpected(exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.path)
-    return Response(
-        "500 Internal Server Error: the server failed on this request; it has been logged\n",
-        status=500,
-        content_type="text/plain; charset=utf-8",
-    )
+    return _error_body(InternalServerError("the server failed on this request; it has been logged"))
 
 
 def _store_busy(exc: StoreBusy) -> Response:
@@ -79,6 +90,12 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
     app.register_blueprint(source_docs.bp)  # the source documents and their pages
 
     app.context_processor(lambda: {"config_blueprints": app.blueprints})
+    # Browsers ask for /favicon.ico whatever the pages link to: the same SVG answers.
+    app.add_url_rule(
+        "/favicon.ico",
+        "favicon",
+        lambda: app.send_static_file("favicon.svg"),
+    )
     app.register_error_handler(HTTPException, _error_response)
     app.register_error_handler(StoreBusy, _store_busy)
     app.register_error_handler(Exception, _unexpected)

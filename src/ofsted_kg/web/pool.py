@@ -296,7 +296,9 @@ class QueryPool:
         """Kill a worker (its query really stops) and put a fresh one in its place."""
         _stop(worker)
         with self._lock:
-            self._workers.remove(worker)
+            # Closing the pool (the server stopping) may have let it go already.
+            if worker in self._workers:
+                self._workers.remove(worker)
             closed = self._closed
         if not closed:
             self._idle.put(self._start_worker(worker.reserved), fresh=True)

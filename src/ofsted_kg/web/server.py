@@ -16,6 +16,7 @@ import threading
 from types import FrameType
 
 import waitress
+from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from ..store import open_store
 from .app import create_app
@@ -38,11 +39,6 @@ def serve(
     store = open_store(store_location, read_only=not config.write_token)
     app = create_app(store, config)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    print(
-        f"ofsted-kg: serving on http://{host}:{port}/sparql "
-        f"({'writes with the bearer token' if config.write_token else 'read-only'})",
-        flush=True,
-    )
     options: dict[str, object] = {}
     if trusted_proxy:
         # Behind a TLS reverse proxy: believe its X-Forwarded-* headers (only from that
@@ -53,7 +49,7 @@ def serve(
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        waitress.serve(
+        server = waitress.create_server(
             app,
             host=host,
             port=port,
@@ -65,9 +61,26 @@ def serve(
             ident="ofsted-kg",
             **options,
         )
+        # Said once the socket listens (so --port 0 tells its port): the page to open.
+        home = home_url(server)
+        print(
+            f"ofsted-kg: ready: open {home} (SPARQL endpoint {home}sparql; "
+            f"{'writes with the bearer token' if config.write_token else 'read-only'})",
+            flush=True,
+        )
+        server.run()
     finally:
         app.extensions["ofsted_kg"].close()
         store.close()
+
+
+def home_url(server: BaseWSGIServer | MultiSocketServer) -> str:
+    """The home page's URL on the first address the server listens on."""
+    if isinstance(server, MultiSocketServer):
+        host, port = server.effective_listen[0]
+    else:
+        host, port = server.effective_host, server.effective_port
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:

@@ -120,12 +120,38 @@ def _year_fraction(iso: str) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 366
 
 
+MARK_GAP = 12.0  # centre to centre of two neighbouring marks: a 10-12 px mark and a gap
+PER_ROW = 4  # marks of one grade side by side before a second row starts
+
+
+def _spread(inspections: list, areas: list[str]) -> dict[tuple[int, str], tuple[float, float]]:
+    """Offsets that set apart the marks one inspection gives the same grade (they would be
+    drawn on one spot): a small grid centred on the point, PER_ROW wide, in the legend's order
+    of areas. (inspection, area) -> (dx, dy) px."""
+    offsets: dict[tuple[int, str], tuple[float, float]] = {}
+    for n, inspection in enumerate(inspections):
+        by_rank: dict[int, list[str]] = {}
+        for g in sorted(inspection.grades, key=lambda g: areas.index(g.area)):
+            if g.grade in vocab.GRADE_RANK:
+                by_rank.setdefault(vocab.GRADE_RANK[g.grade], []).append(g.area)
+        for same in by_rank.values():
+            rows = -(-len(same) // PER_ROW)
+            for k, area in enumerate(same):
+                row, column = divmod(k, PER_ROW)
+                in_row = min(PER_ROW, len(same) - row * PER_ROW)
+                offsets[(n, area)] = (
+                    (column - (in_row - 1) / 2) * MARK_GAP,
+                    (row - (rows - 1) / 2) * MARK_GAP,
+                )
+    return offsets
+
+
 def grade_timeline(inspections: list, width: int = 760, height: int = 300) -> Timeline | None:
     """Grades per judgement area over the years, from InspectionRow-like objects."""
     dated = [i for i in inspections if i.start and i.grades]
     if not dated:
         return None
-    left, right, top, bottom = 150, 16, 16, 36
+    left, right, top, bottom = 150, 16, 22, 40
     first = math.floor(min(_year_fraction(i.start) for i in dated))
     last = math.floor(max(_year_fraction(i.start) for i in dated)) + 1
     ranks = sorted(RANK_LABELS)
@@ -139,17 +165,19 @@ def grade_timeline(inspections: list, width: int = 760, height: int = 300) -> Ti
 
     areas = [a for a in vocab.AREAS if any(g.area == a for i in dated for g in i.grades)]
     areas += sorted({g.area for i in dated for g in i.grades} - set(areas))
+    ranked = sorted(dated, key=lambda i: i.start)
+    spread = _spread(ranked, areas)
     series = []
     for k, area in enumerate(areas):
-        offset = (k - (len(areas) - 1) / 2) * 4  # keep equal grades of one inspection apart
         one = Series(vocab.AREAS.get(area, area), PALETTE[k % len(PALETTE)], k)
-        for inspection in sorted(dated, key=lambda i: i.start):
+        for n, inspection in enumerate(ranked):
             for g in inspection.grades:
                 if g.area == area and g.grade in vocab.GRADE_RANK:
+                    dx, dy = spread[(n, area)]
                     one.points.append(
                         Point(
-                            x_of(_year_fraction(inspection.start)) + offset,
-                            y_of(vocab.GRADE_RANK[g.grade]),
+                            x_of(_year_fraction(inspection.start)) + dx,
+                            y_of(vocab.GRADE_RANK[g.grade]) + dy,
                             f"{inspection.start}: {one.label}: {g.grade_label}",
                             g.judgement,
                         )
@@ -159,7 +187,7 @@ def grade_timeline(inspections: list, width: int = 760, height: int = 300) -> Ti
     step = max(1, (last - first) // 10)
     summary = "; ".join(
         f"{i.start}: " + ", ".join(f"{g.area_label} {g.grade_label}" for g in i.grades)
-        for i in sorted(dated, key=lambda i: i.start)
+        for i in ranked
     )
     return Timeline(
         width,

@@ -13,19 +13,30 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from rdflib.namespace import OWL
 
 from ... import export as exporter
 from ...formats import EXPORT_FORMATS, media_type_of
 from ...ontology import SCHEMA
+from ..downloads import build_date, count_download, human_size, with_sizes
 from ..formats import HTML, choose
 from ..pool import DownloadJob, QueryError, QueryPool
 from ..services import services
 from ..source_docs import evidence_view
 from .charts import grade_distribution, grade_timeline
 from .current import coverage, current_csv_text, current_view, neighbours_of
-from .data import ask, page_sparql, uris
+from .data import ask, curie, page_sparql, uris
 from .index import (
     AUTHORITIES,
     INSPECTIONS,
@@ -43,6 +54,7 @@ from .index import (
 from .paths import canonical, split_extension, topic_of, uri_of
 from .rdf import RDF_FORMATS, RDF_TYPES, serialize
 from .tables import Table, respond, table_view
+from .titles import resource_title
 from .views import (
     authority_view,
     facts,
@@ -128,6 +140,9 @@ def _html(topic: str, document: str, alternates: list) -> str:
     found, types, label = facts(topic)
     type_uris = {t.uri for t in types}
     T = uris().term
+    # Titled in words, not by the path of its URI (nor by the whole text of a recommendation).
+    if label == curie(topic) or type_uris & {str(T("Recommendation")), str(T("Finding"))}:
+        label = resource_title(topic) or label
     kind, context = None, {}
     if str(T("LocalAuthority")) in type_uris:
         kind, context = "authority", authority_view(topic)
@@ -159,6 +174,27 @@ def _html(topic: str, document: str, alternates: list) -> str:
 # ------------------------------------------------------------------ home and entry points
 
 
+DOWNLOAD_NAMES = {"ttl": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "trig": "TriG"}
+DOWNLOAD_NAMES["jsonld"] = "JSON-LD"
+
+
+def _offered_downloads() -> list[tuple[str, str, str]]:
+    """(name, URL, media type) of each download the home page offers."""
+    offered = [
+        (DOWNLOAD_NAMES[ext], url_for("pages.download", ext=ext), media_type)
+        for ext, (_, media_type) in DOWNLOADS.items()
+    ]
+    if "named" in current_app.blueprints:
+        summary = url_for("named.run", name="inspection-summary", format="csv")
+        offered.append(("Inspection summary (CSV)", summary, "text/csv"))
+    return offered
+
+
+@bp.after_app_request
+def _count_download(response: Response) -> Response:
+    return count_download(response, [url for _, url, _ in _offered_downloads()])
+
+
 @bp.route("/")
 def home() -> Response:
     return Response(
@@ -166,7 +202,9 @@ def home() -> Response:
             "pages_home.html",
             latest=inspections_where(limit=10),
             distribution=grade_distribution(grade_counts()),
-            downloads=DOWNLOADS,
+            downloads=with_sizes(_offered_downloads()),
+            built=build_date(),
+            human_size=human_size,
         )
     )
 

@@ -19,7 +19,7 @@ from ...families import kind_labels
 from ...ontology import ontology_graph
 from ...uris import ofsted_provider_page
 from ..source_docs import document_href, page_href
-from .data import Node, concept_key, curie, labels, page_select, uris
+from .data import Node, concept_key, curie, labels, page_select, term_label, uris
 from .paths import href
 
 INCOMING_PAGE = 10  # incoming links shown per property and page
@@ -345,6 +345,18 @@ def _recommendation_groups(topic: str) -> list[dict]:
     ]
 
 
+def _findings(topic: str) -> list[tuple[str, list[Value]]]:
+    """The report's finding lists (strengths, areas for development...), each item as its text."""
+    lists: dict[str, list[Value]] = defaultdict(list)
+    for r in page_select("inspection-findings", {"inspection": topic}):
+        lists[r["list"].value].append(Value(r["text"].value, href(r["finding"].value)))
+    order = [str(uris().concept("FINDING_LISTS", key)) for key in vocab.FINDING_LISTS]
+    return [
+        (term_label(uri) or curie(uri), lists[uri])
+        for uri in sorted(lists, key=lambda u: order.index(u) if u in order else len(order))
+    ]
+
+
 def inspection_view(topic: str) -> dict:
     this = inspections_where(inspections=[topic])
     team = page_select("inspection-team", {"topic": topic})
@@ -386,6 +398,7 @@ def inspection_view(topic: str) -> dict:
             for r in legal_basis
         ],
         "recommendations": _recommendation_groups(topic),
+        "findings": _findings(topic),
         "links": links,
         "source": {k: v.value for k, v in source[0].items()} if source else {},
         "source_href": document_href(source[0]["sha"].value) if source else None,
