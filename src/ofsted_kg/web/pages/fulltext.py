@@ -41,6 +41,7 @@ class Text:
     """One searchable text and what it belongs to."""
 
     item: str  # URI of the recommendation or finding
+    item_href: str  # its page here
     list: str  # recommendation, strengths, satisfactory_practice, areas_for_development
     text: str
     inspection: str

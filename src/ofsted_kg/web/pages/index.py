@@ -84,6 +84,7 @@ def _texts() -> list[Text]:
     return [
         Text(
             item=r["item"].value,
+            item_href=href(r["item"].value),
             list=r["list"].value,
             text=r["text"].value,
             inspection=r["inspection"].value,

@@ -29,11 +29,17 @@
 
   // This site's IRIs (minted under the base, which need not be this server's address) open their
   // pages here: /id/... answers with its page's address, whatever the base's host.
+  // CodeMirror's input and YASGUI's endpoint box are textareas without a label: name them, so
+  // a screen reader says what they are (axe-core: label).
   const localise = () => {
     for (const link of root.querySelectorAll("a[href]")) {
       if (link.href.startsWith(iriBase)) link.href = siteRoot + link.href.slice(iriBase.length);
     }
+    for (const box of root.querySelectorAll("textarea:not([aria-label]), input:not([aria-label])")) {
+      box.setAttribute("aria-label", box.closest(".yasqe") ? "SPARQL query" : "SPARQL endpoint");
+    }
   };
+  localise();
   new MutationObserver(localise).observe(root, { childList: true, subtree: true });
 
   const examples = document.getElementById("examples");
