@@ -154,7 +154,12 @@ def test_a_build_while_serving_changes_the_tag_and_the_answer(tmp_path: Path) ->
         assert status == 200
         assert server.request("GET", path, headers={"If-None-Match": before["etag"]})[0] == 304
 
-        build([seeds, PDF_DIR / "80580_wiltshire_2019-07-22.pdf"], store, workers=1, log=lambda _: None)
+        build(
+            [seeds, PDF_DIR / "80580_wiltshire_2019-07-22.pdf"],
+            store,
+            workers=1,
+            log=lambda _: None,
+        )
 
         status, after, new_body = server.request(
             "GET", path, headers={"If-None-Match": before["etag"]}
