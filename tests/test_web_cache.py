@@ -6,11 +6,15 @@ A real server on loopback over a real built store; the cache's own bound is chec
 from __future__ import annotations
 
 import shutil
+import threading
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import waitress
 from conftest import PDF_DIR, SEEDS_DIR
+from flask import request
 from web_server import Running, running_server
 
 from ofsted_kg.build import build
@@ -168,3 +172,32 @@ def test_a_build_while_serving_changes_the_tag_and_the_answer(tmp_path: Path) ->
         assert b"Wiltshire" in new_body and b"Wiltshire" not in old_body
         assert server.request("GET", path, headers={"If-None-Match": after["etag"]})[0] == 304
     store.close()
+
+
+def test_a_cold_answer_asked_at_once_by_many_is_made_once(graph_store) -> None:
+    app = create_app(graph_store.store, WebConfig(query_workers=2, query_timeout=30))
+    made = []
+
+    @app.before_request
+    def count() -> None:
+        made.append(request.full_path)
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
+    threading.Thread(target=server.run, daemon=True).start()
+    running = Running(f"http://127.0.0.1:{server.effective_port}")
+    start = threading.Barrier(8)
+
+    def ask(_: int) -> tuple[int, bytes]:
+        start.wait()
+        status, _, body = running.request("GET", "/queries/co-inspectors", headers={"Accept": JSON})
+        return status, body
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(ask, range(8)))
+    finally:
+        server.close()
+        app.extensions["ofsted_kg"].close()
+    assert {status for status, _ in answers} == {200}
+    assert len({body for _, body in answers}) == 1
+    assert made == ["/queries/co-inspectors?"]

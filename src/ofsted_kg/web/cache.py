@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from wsgiref.util import request_uri
 
 from werkzeug.http import http_date, is_resource_modified, quote_etag
+from werkzeug.wsgi import ClosingIterator
 
 from ..store.base import Store
 from ..store.embedded import EmbeddedStore
@@ -172,10 +173,16 @@ class ConditionalCache:
         app: Callable[[dict, StartResponse], Iterable[bytes]],
         clock: Callable[[], Generation | None],
         cache: ResponseCache | None,
+        wait_seconds: float = 10.0,
     ) -> None:
         self.app = app
         self.clock = clock
         self.cache = cache
+        # One request makes each answer; the same request arriving meanwhile waits this long for
+        # it (a cold page asked by many clients at once runs its queries once, not once each).
+        self.wait_seconds = wait_seconds
+        self._making: dict[tuple[str, str, str], threading.Event] = {}
+        self._making_lock = threading.Lock()
         self.started = time.time()
         # Part of every tag: a restart (new code, other settings) never matches an older tag.
         self._instance = f"{int(self.started * 1000):x}"
@@ -193,11 +200,36 @@ class ConditionalCache:
             return self.app(environ, start_response)
         url = request_uri(environ)
         accept = environ.get("HTTP_ACCEPT", "")
-        if self.cache is not None:
+        if self.cache is None:
+            return self._respond(environ, start_response, generation, url, accept, method)
+        entry = self.cache.get(generation.name, url, accept)
+        if entry is not None:
+            return self._send(environ, start_response, entry, method)
+        if method == "HEAD":  # a HEAD keeps nothing: it never makes an answer others wait for
+            return self._respond(environ, start_response, generation, url, accept, method)
+        key = (generation.name, url, accept)
+        with self._making_lock:
+            making = self._making.get(key)
+            if making is None:
+                self._making[key] = threading.Event()
+        if making is not None:  # another request is making it: take its answer if it keeps one
+            making.wait(self.wait_seconds)
             entry = self.cache.get(generation.name, url, accept)
             if entry is not None:
                 return self._send(environ, start_response, entry, method)
-        return self._respond(environ, start_response, generation, url, accept, method)
+            return self._respond(environ, start_response, generation, url, accept, method)
+
+        def made() -> None:
+            with self._making_lock:
+                making = self._making.pop(key, None)
+            if making is not None:
+                making.set()
+
+        try:
+            return self._respond(environ, start_response, generation, url, accept, method, made)
+        except BaseException:
+            made()
+            raise
 
     def _send(
         self, environ: dict, start_response: StartResponse, entry: Entry, method: str
@@ -216,7 +248,10 @@ class ConditionalCache:
         url: str,
         accept: str,
         method: str,
+        made: Callable[[], None] = lambda: None,
     ) -> Iterable[bytes]:
+        """The app's answer, with validators if it is reusable; `made` is called once the answer
+        is kept, or known not to be."""
         captured: list = []
 
         def capture(status: str, headers: list, exc_info: object = None) -> Callable:
@@ -232,6 +267,7 @@ class ConditionalCache:
             raise RuntimeError("the app returned a body before starting its response")
         status, headers = captured
         if not (status.startswith("200 ") and _reusable(headers)):
+            made()
             start_response(status, headers)  # passed on as they were
             return body
         media_type = _header(headers, "content-type") or ""
@@ -242,13 +278,15 @@ class ConditionalCache:
             entry_headers.append(("Cache-Control", "no-cache"))
         etag = entry_headers[len(headers)][1]
         if not is_resource_modified(environ, etag=etag, last_modified=last_modified):
+            made()
             _close(body)
             start_response("304 Not Modified", _not_modified(entry_headers))
             return []
         start_response(status, entry_headers)
         if method == "HEAD" or self.cache is None:
+            made()
             return body
-        return self._keeping(
+        kept = self._keeping(
             body,
             generation,
             url,
@@ -256,6 +294,8 @@ class ConditionalCache:
             media_type,
             Entry(tuple(entry_headers), b"", etag, last_modified),
         )
+        # WSGI servers close what they were given, even if they never iterate it.
+        return ClosingIterator(kept, made)
 
     def _keeping(
         self,
@@ -280,11 +320,11 @@ class ConditionalCache:
                     else:
                         chunks.append(chunk)
                 yield chunk
+            if chunks is not None and self.clock() == generation:
+                kept = Entry(entry.headers, b"".join(chunks), entry.etag, entry.last_modified)
+                self.cache.put(generation.name, url, accept, media_type, kept)
         finally:
             _close(body)
-        if chunks is not None and self.clock() == generation:
-            kept = Entry(entry.headers, b"".join(chunks), entry.etag, entry.last_modified)
-            self.cache.put(generation.name, url, accept, media_type, kept)
 
 
 def _no_write(data: bytes) -> None:
