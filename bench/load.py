@@ -161,11 +161,13 @@ def _get(url: str, accept: str = "text/html") -> tuple[float, int]:
     request = urllib.request.Request(url, headers={"Accept": accept})
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=120) as response:
+        with urllib.request.urlopen(request, timeout=300) as response:
             response.read()
             status = response.status
     except urllib.error.HTTPError as exc:
         status = exc.code
+    except OSError:  # no answer in time: an error, timed as long as it was waited for
+        status = 0
     return time.perf_counter() - started, status
 
 
@@ -207,6 +209,7 @@ def profile(base_url: str, targets: list[tuple[str, str, str]], repeats: int) ->
             times.append(seconds)
             errors += status != 200
         ordered = sorted(times)
+        print(f"{label}: cold {1000 * cold:.0f} ms", file=sys.stderr, flush=True)
         results.append(
             {
                 "label": label,
@@ -289,11 +292,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-cache", action="store_true", help="start the server with --cache-mib 0 (baseline)"
     )
+    parser.add_argument(
+        "--timeout", type=float, help="the started server's query time limit (its default: 10 s)"
+    )
     args = parser.parse_args(argv)
     process = None
     url = args.url
     if args.store:
-        process, url = start_server(args.store, *(["--cache-mib", "0"] if args.no_cache else []))
+        extra = ["--cache-mib", "0"] if args.no_cache else []
+        extra += ["--timeout", str(args.timeout)] if args.timeout else []
+        process, url = start_server(args.store, *extra)
     try:
         if args.profile is not None:
             print(profile_table(profile(url, page_targets(url), args.profile)))
