@@ -204,12 +204,12 @@ def profile(base_url: str, targets: list[tuple[str, str, str]], repeats: int) ->
     for label, path, accept in targets:
         cold, status = _get(base_url + path, accept)
         times, errors = [], int(status != 200)
-        for _ in range(repeats):
+        for _ in range(repeats if status == 200 else 0):  # a failure is not asked again
             seconds, status = _get(base_url + path, accept)
             times.append(seconds)
             errors += status != 200
         ordered = sorted(times)
-        print(f"{label}: cold {1000 * cold:.0f} ms", file=sys.stderr, flush=True)
+        print(f"{label}: cold {1000 * cold:.0f} ms, {status}", file=sys.stderr, flush=True)
         results.append(
             {
                 "label": label,
