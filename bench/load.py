@@ -223,29 +223,41 @@ def profile(base_url: str, targets: list[tuple[str, str, str]], repeats: int) ->
     return results
 
 
-def markdown_table(results: list[dict]) -> str:
+def _table(columns: tuple[tuple[str, str], ...], results: list[dict]) -> str:
+    """A Markdown table of `results`: (heading, key) per column; the first column left-aligned."""
     lines = [
-        "| clients | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| " + " | ".join(heading for heading, _ in columns) + " |",
+        "|---|" + "---:|" * (len(columns) - 1),
     ]
-    for r in results:
-        lines.append(
-            f"| {r['clients']} | {r['requests']} | {r['errors']} | {r['throughput']} "
-            f"| {r['p50_ms']} | {r['p99_ms']} |"
-        )
+    lines += ["| " + " | ".join(str(r[key]) for _, key in columns) + " |" for r in results]
     return "\n".join(lines)
+
+
+def markdown_table(results: list[dict]) -> str:
+    return _table(
+        (
+            ("clients", "clients"),
+            ("requests", "requests"),
+            ("errors", "errors"),
+            ("throughput (req/s)", "throughput"),
+            ("p50 (ms)", "p50_ms"),
+            ("p99 (ms)", "p99_ms"),
+        ),
+        results,
+    )
 
 
 def profile_table(results: list[dict]) -> str:
-    lines = [
-        "| page or query | cold (ms) | warm p50 (ms) | warm p95 (ms) | errors |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['label']} | {r['cold_ms']} | {r['p50_ms']} | {r['p95_ms']} | {r['errors']} |"
-        )
-    return "\n".join(lines)
+    return _table(
+        (
+            ("page or query", "label"),
+            ("cold (ms)", "cold_ms"),
+            ("warm p50 (ms)", "p50_ms"),
+            ("warm p95 (ms)", "p95_ms"),
+            ("errors", "errors"),
+        ),
+        results,
+    )
 
 
 def _free_port() -> int:
