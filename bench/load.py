@@ -7,6 +7,8 @@ p50/p99 latency and the error count (any status other than 200, or no answer).
     python bench/load.py --url http://127.0.0.1:8000                 (a server already running)
     python bench/load.py --store var/store                            (starts `ofsted-kg serve`)
     python bench/load.py --store var/store --clients 1 4 16 --seconds 20
+    python bench/load.py --store var/store --profile 20              (each page type, cold and warm)
+    python bench/load.py --store var/store --no-cache ...             (the server keeps no answers)
 
 `run_load(base_url, clients, seconds) -> dict` is what bench/run.py calls.
 """
@@ -116,17 +118,146 @@ def run_load(base_url: str, clients: int, seconds: float) -> dict:
     }
 
 
-def markdown_table(results: list[dict]) -> str:
-    lines = [
-        "| clients | requests | errors | throughput (req/s) | p50 (ms) | p99 (ms) |",
-        "|---:|---:|---:|---:|---:|---:|",
+# One example of each page type, found in the store by the server itself: (label, SPARQL that
+# selects one IRI ?x, how the IRI becomes a path).
+EXAMPLES = (
+    (
+        "authority page",
+        "SELECT ?x WHERE { ?i ofsted:inspectedAuthority ?x } GROUP BY ?x "
+        "ORDER BY DESC(COUNT(?i)) ?x LIMIT 1",
+    ),
+    (
+        "inspection page",
+        'SELECT ?x WHERE { ?x a ofsted:Inspection ; ofsted:reportKind/skos:notation "sif" } '
+        "ORDER BY ?x LIMIT 1",
+    ),
+    (
+        "person page",
+        "SELECT ?x WHERE { ?i prov:qualifiedAssociation/prov:agent ?x } GROUP BY ?x "
+        "ORDER BY DESC(COUNT(?i)) ?x LIMIT 1",
+    ),
+    ("evidence page", "SELECT ?x WHERE { ?x a ofsted:Evidence } ORDER BY ?x LIMIT 1"),
+)
+PREFIXES = (
+    "PREFIX ofsted: <https://ofsted-kg.example/def/ofsted/> "
+    "PREFIX prov: <http://www.w3.org/ns/prov#> "
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+)
+FIXED_PAGES = (
+    ("home", "/"),
+    ("authorities list", "/authorities"),
+    ("inspections list", "/inspections"),
+    ("inspectors list", "/inspectors"),
+    ("search", "/search?q=somerset"),
+    ("current judgements", "/current"),
+    ("current judgements CSV", "/current.csv"),
+    ("ontology", "/def/ofsted/"),
+    ("query page", "/sparql"),
+    ("named queries list", "/queries"),
+)
+
+
+def _get(url: str, accept: str = "text/html") -> tuple[float, int]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    except OSError:  # no answer in time: an error, timed as long as it was waited for
+        status = 0
+    return time.perf_counter() - started, status
+
+
+def page_targets(base_url: str) -> list[tuple[str, str, str]]:
+    """(label, path, Accept) for every page type and every named query with its defaults."""
+    import json
+
+    base_url = base_url.rstrip("/")
+    targets = [(label, path, "text/html") for label, path in FIXED_PAGES]
+    for label, select in EXAMPLES:
+        url = base_url + "/sparql?query=" + quote(PREFIXES + select)
+        request = urllib.request.Request(url, headers={"Accept": SPARQL_JSON})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            rows = json.loads(response.read())["results"]["bindings"]
+        if rows:
+            iri = rows[0]["x"]["value"]
+            path = (
+                "/doc/" + iri.split("/id/", 1)[1] if "/id/" in iri else "/" + iri.split("/", 3)[3]
+            )
+            targets.append((label, path, "text/html"))
+    from ofsted_kg.queries import load_queries  # the project's named queries (the server's)
+
+    targets += [
+        (f"query {name}", f"/queries/{name}", SPARQL_JSON) for name in sorted(load_queries())
     ]
-    for r in results:
-        lines.append(
-            f"| {r['clients']} | {r['requests']} | {r['errors']} | {r['throughput']} "
-            f"| {r['p50_ms']} | {r['p99_ms']} |"
+    return targets
+
+
+def profile(base_url: str, targets: list[tuple[str, str, str]], repeats: int) -> list[dict]:
+    """Each target asked once (cold: the server's first answer to it) and `repeats` times more
+    (warm: p50 and p95). Any status other than 200 is counted as an error."""
+    base_url = base_url.rstrip("/")
+    results = []
+    for label, path, accept in targets:
+        cold, status = _get(base_url + path, accept)
+        times, errors = [], int(status != 200)
+        for _ in range(repeats if status == 200 else 0):  # a failure is not asked again
+            seconds, status = _get(base_url + path, accept)
+            times.append(seconds)
+            errors += status != 200
+        ordered = sorted(times)
+        print(f"{label}: cold {1000 * cold:.0f} ms, {status}", file=sys.stderr, flush=True)
+        results.append(
+            {
+                "label": label,
+                "path": path,
+                "cold_ms": round(1000 * cold, 1),
+                "p50_ms": round(1000 * _percentile(ordered, 0.50), 1),
+                "p95_ms": round(1000 * _percentile(ordered, 0.95), 1),
+                "errors": errors,
+            }
         )
+    return results
+
+
+def _table(columns: tuple[tuple[str, str], ...], results: list[dict]) -> str:
+    """A Markdown table of `results`: (heading, key) per column; the first column left-aligned."""
+    lines = [
+        "| " + " | ".join(heading for heading, _ in columns) + " |",
+        "|---|" + "---:|" * (len(columns) - 1),
+    ]
+    lines += ["| " + " | ".join(str(r[key]) for _, key in columns) + " |" for r in results]
     return "\n".join(lines)
+
+
+def markdown_table(results: list[dict]) -> str:
+    return _table(
+        (
+            ("clients", "clients"),
+            ("requests", "requests"),
+            ("errors", "errors"),
+            ("throughput (req/s)", "throughput"),
+            ("p50 (ms)", "p50_ms"),
+            ("p99 (ms)", "p99_ms"),
+        ),
+        results,
+    )
+
+
+def profile_table(results: list[dict]) -> str:
+    return _table(
+        (
+            ("page or query", "label"),
+            ("cold (ms)", "cold_ms"),
+            ("warm p50 (ms)", "p50_ms"),
+            ("warm p95 (ms)", "p95_ms"),
+            ("errors", "errors"),
+        ),
+        results,
+    )
 
 
 def _free_port() -> int:
@@ -164,12 +295,29 @@ def main(argv: list[str] | None = None) -> int:
     where.add_argument("--store", help="a built store: start `ofsted-kg serve` on it")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 4, 16])
     parser.add_argument("--seconds", type=float, default=20.0, help="per client count")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="instead of the load: every page type and named query once cold, then N times warm",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="start the server with --cache-mib 0 (baseline)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, help="the started server's query time limit (its default: 10 s)"
+    )
     args = parser.parse_args(argv)
     process = None
     url = args.url
     if args.store:
-        process, url = start_server(args.store)
+        extra = ["--cache-mib", "0"] if args.no_cache else []
+        extra += ["--timeout", str(args.timeout)] if args.timeout else []
+        process, url = start_server(args.store, *extra)
     try:
+        if args.profile is not None:
+            print(profile_table(profile(url, page_targets(url), args.profile)))
+            return 0
         results = [run_load(url, clients, args.seconds) for clients in args.clients]
     finally:
         if process:

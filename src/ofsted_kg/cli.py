@@ -72,6 +72,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         write_token=args.write_token,
         allowed_services=tuple(args.allow_service),
         allow_private_services=args.allow_private_services,
+        response_cache_bytes=None if args.cache_mib is None else args.cache_mib * 1024 * 1024,
     )
     serve(args.store, args.host, args.port, args.threads, config, args.trusted_proxy)
     return 0
@@ -340,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-private-services",
         action="store_true",
         help="let allow-listed endpoints be on private/loopback addresses",
+    )
+    p.add_argument(
+        "--cache-mib",
+        type=int,
+        metavar="MIB",
+        help="memory for answers kept until the data changes; 0 keeps none (default 64)",
     )
     p.add_argument(
         "--trusted-proxy",

@@ -9,6 +9,7 @@ from flask import Flask, Response, g, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ..store.base import Store, StoreBusy
+from .cache import ConditionalCache, ResponseCache, generation_clock
 from .config import WebConfig
 from .formats import HTML, choose
 from .services import make_services
@@ -113,4 +114,12 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
         response.headers["X-Frame-Options"] = "DENY"  # frame-ancestors for older browsers
         return response
 
+    # Outermost: a reused answer skips Flask; a new one is kept with the headers above.
+    clock = generation_clock(store)
+    if clock is not None:
+        keep = config.response_cache_bytes > 0 and config.response_cache_entries > 0
+        cache = ResponseCache(config.response_cache_bytes, config.response_cache_entries)
+        app.wsgi_app = ConditionalCache(  # type: ignore[method-assign]
+            app.wsgi_app, clock, cache if keep else None, wait_seconds=config.query_timeout
+        )
     return app

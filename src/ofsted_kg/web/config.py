@@ -26,6 +26,8 @@ class WebConfig:
     allowed_services: tuple[str, ...] = ()  # SERVICE / LOAD endpoints the operator allows
     allow_private_services: bool = False  # allow-listed endpoints on private/loopback addresses
     cors_origin: str = "*"  # Access-Control-Allow-Origin on read responses
+    response_cache_bytes: int = 64 * MIB  # answers kept until the data changes (web/cache.py)
+    response_cache_entries: int = 4096  # 0 bytes or entries: nothing kept (validators stay)
     queries_folder: str | None = None  # named queries (*.rq); None: the project's queries/
     extra: dict = field(default_factory=dict)  # Flask settings passed through (e.g. TESTING)
 
