@@ -38,6 +38,7 @@ from .identity import ReviewedDecisions
 from .manifest import (
     ManifestEntry,
     delete_entry,
+    delete_fingerprint,
     entry_triples,
     fingerprint_update,
     read_fingerprints,
@@ -393,7 +394,16 @@ class Builder:
         graph = str(self.uris.graph("linking"))
         if read_fingerprints(self.store, self.uris).get(graph) == fingerprint:
             return
-        linking = link(self.store, self.uris, report_graphs(manifest), reviewed)
+        # The old linking graphs and their fingerprint go first, in one update, so that linking
+        # reads the store's union default graph (fast; the build checked the store has one)
+        # without them; a build killed before the new ones are written relinks next time.
+        self.update(
+            f"DROP SILENT GRAPH <{graph}> ; DROP SILENT GRAPH <{graph}/inferred> ; "
+            + delete_fingerprint(self.uris, graph)
+        )
+        linking = link(
+            self.store, self.uris, report_graphs(manifest), reviewed, union_without_linking=True
+        )
         inferred = infer(linking, self.uris.base)
         # Asserted triples only: inferred range types would make targets of nodes described elsewhere.
         result = validate_graph(linking, self.uris.base)

@@ -123,11 +123,16 @@ def delete_entry(uris: Uris, key: str) -> str:
     return f"DELETE WHERE {{ GRAPH <{uris.graph('manifest')}> {{ {node.n3()} ?p ?o }} }}"
 
 
+def delete_fingerprint(uris: Uris, graph: str) -> str:
+    """The update that forgets what `graph` was made from, so the next build makes it again."""
+    manifest, prop = uris.graph("manifest"), uris.term("inputFingerprint")
+    return f"DELETE WHERE {{ GRAPH <{manifest}> {{ <{graph}> <{prop}> ?f }} }}"
+
+
 def fingerprint_update(uris: Uris, graph: str, fingerprint: str) -> str:
     """The update that records `fingerprint` as what `graph` was made from (replacing the last)."""
-    manifest = uris.graph("manifest")
-    prop = uris.term("inputFingerprint")
+    manifest, prop = uris.graph("manifest"), uris.term("inputFingerprint")
     return (
-        f"DELETE WHERE {{ GRAPH <{manifest}> {{ <{graph}> <{prop}> ?f }} }} ;\n"
+        f"{delete_fingerprint(uris, graph)} ;\n"
         f"INSERT DATA {{ GRAPH <{manifest}> {{ <{graph}> <{prop}> {Literal(fingerprint).n3()} }} }}"
     )
