@@ -283,14 +283,16 @@ def test_search_finds_care_leavers_in_recommendations_with_passages(server, stor
     status, _, text = get(server, "/search?q=care+leavers")
     assert status == 200
     passages = re.findall(
-        r'<p class="passage">(.*?)</p>\s*<p class="note">[^<]*<a href="([^"]+)">([^<]+)</a>',
+        r'<p class="passage">(.*?)</p>\s*<p class="note"><a href="([^"]+)">[^<]*</a>[^<]*'
+        r'<a href="([^"]+)">([^<]+)</a>',
         text,
         re.S,
     )
-    assert len({name.split(",")[0] for _, _, name in passages}) >= 3  # across authorities
-    for passage, link, _ in passages:
+    assert len({name.split(",")[0] for *_, name in passages}) >= 3  # across authorities
+    for passage, item, link, _ in passages:
         assert re.search(r"<mark>care leavers?</mark>", passage, re.I)
         assert DEFAULT_BASE + link.lstrip("/").replace("doc/", "id/", 1) in stating
+        assert item.startswith(link + "/")  # the recommendation or finding, of that inspection
     # The passages that state the phrase come before those with the words apart.
     assert "<mark>care leavers</mark>" in passages[0][0].lower()
 

@@ -187,7 +187,7 @@ def test_sparql_examples_bind_their_defaults(server, name) -> None:
     assert match, page
     text = match.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&#34;", '"')
     text = text.replace("&#39;", "'").replace("&amp;", "&")
-    assert "VALUES (" in text
+    assert "VALUES ?" in text  # the defaults bound
     status, _, body = get(server, "/sparql?query=" + quote(text), SPARQL_JSON)
     assert status == 200 and json.loads(body)["results"]["bindings"], name
 
