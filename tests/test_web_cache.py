@@ -5,6 +5,8 @@ A real server on loopback over a real built store; the cache's own bound is chec
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import threading
 import urllib.parse
@@ -87,7 +89,7 @@ def test_each_negotiated_type_has_its_own_tag(served: Running) -> None:
     assert status == 200
 
 
-@pytest.mark.parametrize("path", [*REUSABLE, "/", "/download/graph.nt"])
+@pytest.mark.parametrize("path", [*REUSABLE, "/download/graph.nt"])
 def test_reused_answers_are_the_answers_made_afresh(
     served: Running, served_uncached: Running, path: str
 ) -> None:
@@ -100,6 +102,21 @@ def test_reused_answers_are_the_answers_made_afresh(
     assert fresh[1]["etag"]  # validators without the cache too
     for name in ("content-type", "vary", "content-security-policy"):
         assert reused[1].get(name) == fresh[1].get(name)
+
+
+def test_the_home_page_is_kept_once_it_knows_every_download_size(served_uncached: Running) -> None:
+    # A download's size is learnt when it is first served (web/downloads.py): until then the
+    # home page changes within a generation, and neither the cache nor a client may keep it.
+    server = served_uncached
+    status, headers, page = server.request("GET", "/")
+    assert status == 200 and "etag" not in headers and "no-store" in headers["cache-control"]
+    for link in sorted(
+        set(re.findall(r'href="(/download/[^"]+|/queries/[^"]+format=csv)"', page.decode()))
+    ):
+        assert server.request("GET", html.unescape(link))[0] == 200
+    status, headers, page = server.request("GET", "/")
+    assert status == 200 and headers["etag"], "every size known: a page to keep"
+    assert b"known after its first download" not in page
 
 
 def test_errors_and_writes_are_not_reused(served: Running) -> None:

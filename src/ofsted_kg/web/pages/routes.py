@@ -197,16 +197,22 @@ def _count_download(response: Response) -> Response:
 
 @bp.route("/")
 def home() -> Response:
-    return Response(
+    downloads = with_sizes(_offered_downloads())
+    response = Response(
         render_template(
             "pages_home.html",
             latest=inspections_where(limit=10),
             distribution=grade_distribution(grade_counts()),
-            downloads=with_sizes(_offered_downloads()),
+            downloads=downloads,
             built=build_date(),
             human_size=human_size,
         )
     )
+    if any(download.size is None for download in downloads):
+        # A size is learnt when its download is first served: until all are, the page changes
+        # within a store generation, so neither the response cache nor a client may keep it.
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/search")
