@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, SEEDS_DIR
-from test_serve_cli import free_port, wait_for
+from test_serve_cli import serve_process
 
 import ofsted_kg
 from ofsted_kg import resources
@@ -173,23 +173,9 @@ def test_the_wheel_extracts_builds_queries_and_serves_outside_the_checkout(
     ).stdout.splitlines()
     assert len(rows) > 1
 
-    port = free_port()
-    server = subprocess.Popen(
-        [command, "serve", "--store", str(store), "--port", str(port)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        wait_for(f"{url}/sparql", server)
+    with serve_process([command], store, cwd=tmp_path, env=env) as url:
         with urllib.request.urlopen(f"{url}/queries/inspector-history?format=csv") as response:
             served = response.read().decode().splitlines()
         with urllib.request.urlopen(f"{url}/") as response:
             assert response.status == 200 and b"<html" in response.read().lower()
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
     assert sorted(served[1:]) == sorted(rows[1:]) and served[0] == rows[0]

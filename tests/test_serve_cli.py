@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import SEEDS_DIR
@@ -47,6 +49,30 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"server did not answer at {url}")
+
+
+@contextmanager
+def serve_process(
+    command: list[str], store: Path, *extra: str, cwd: Path | None = None, env: dict | None = None
+) -> Iterator[str]:
+    """`COMMAND serve --store STORE` on a free loopback port, as a real process: the base URL
+    once it answers; stopped when the block ends."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*command, "serve", "--store", str(store), "--port", str(port), *extra],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/sparql", server)
+        yield base
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
 
 
 def test_build_then_serve_answers_and_stops_cleanly(tmp_path) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PDF_DIR, REPO, SEEDS_DIR
-from test_serve_cli import free_port, wait_for
+from test_serve_cli import serve_process
 
 from ofsted_kg.store.generations import Layout
 from ofsted_kg.store.results import select_results
@@ -70,22 +70,13 @@ def count(base: str, sparql: str) -> int:
 
 @contextmanager
 def serving(store: Path, *extra: str) -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "ofsted_kg", "serve", "--store", str(store), "--port", str(port)]
-        + list(extra),
+    with serve_process(
+        [sys.executable, "-m", "ofsted_kg"],
+        store,
+        *extra,
         env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/sparql", server)
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
 
 
 @contextmanager
