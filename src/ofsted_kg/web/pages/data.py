@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 
 from flask import abort, current_app
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from ...ontology import OA, ORG, PREFIXES, SCHEMA, ontology_graph
@@ -53,11 +53,6 @@ def ask(sparql: str) -> bool:
         return services().queries.ask(prefixes() + sparql)
     except QueryError as exc:
         abort(exc.status, exc.message)
-
-
-def literal(text: str) -> str:
-    """A user's string as a SPARQL literal, escaped."""
-    return Literal(text).n3()
 
 
 def page_sparql(

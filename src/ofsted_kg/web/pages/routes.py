@@ -71,7 +71,6 @@ bp = Blueprint("pages", __name__)
 
 # Whole-graph downloads: extension -> (export.py format, media type).
 DOWNLOADS = {fmt.file_extension: (key, media_type_of(fmt)) for key, fmt in EXPORT_FORMATS.items()}
-LIST_PAGE = 50
 
 
 def _page_number() -> int:
