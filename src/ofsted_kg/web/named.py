@@ -23,7 +23,7 @@ from .formats import HTML, SOLUTION_TYPES, UnknownFormat, choose, result_formats
 from .pages.data import Node, uris
 from .pages.paths import href
 from .pool import QueryError
-from .services import PooledStore, services
+from .services import services
 
 bp = Blueprint("named", __name__)
 
@@ -85,11 +85,8 @@ def run(name: str) -> Response:
     except UnknownFormat as exc:
         abort(400, str(exc))
     result_format = graph_format if form in ("CONSTRUCT", "DESCRIBE") else solutions_format
-    state = services()
     try:
-        body, media_type = named_api.run_named(
-            PooledStore(state.store, state.runner), query, raw, result_format
-        )
+        body, media_type = named_api.run_named(services().queries, query, raw, result_format)
     except named_api.QueryParameterError as exc:
         abort(400, str(exc))
     except QueryError as exc:
@@ -158,9 +155,8 @@ def _page(query: named_api.NamedQuery, raw: dict[str, str]) -> Response:
     columns: list[str] = []
     rows: list[list[Cell]] = []
     total = 0
-    state = services()
     try:
-        body, _ = named_api.run_named(PooledStore(state.store, state.runner), query, raw, "json")
+        body, _ = named_api.run_named(services().queries, query, raw, "json")
     except named_api.QueryParameterError as exc:
         error, status = str(exc), 400
     except QueryError as exc:
