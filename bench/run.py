@@ -297,6 +297,10 @@ def section_build(runs: BuildRuns, steps: dict[str, float], command: str, repeat
         f"largest: {largest}, {steps[largest] / total:.0%} of the steps"
     )
     one, two = runs.one_worker / runs.floor, runs.two_workers / runs.floor
+    rest = (
+        f"; the steps add up to {total:.1f} s of the 1-worker build's {runs.one_worker:.1f} s "
+        "(the rest: the worker pool, the static graphs, linking)"
+    )
     goals = [
         at_most(
             "build, 1 worker, at most 2x the floor",
@@ -304,7 +308,7 @@ def section_build(runs: BuildRuns, steps: dict[str, float], command: str, repeat
             ONE_WORKER_FLOOR,
             "x the floor",
             f"{one:.2f}x",
-            why,
+            why + rest,
         ),
         under(
             "build, 2 workers, under 1x the floor",
@@ -574,7 +578,7 @@ def serve_and_measure(store: Path, repeats: int, seconds: float, *serve_options:
 
 
 def _is_query(result: dict) -> bool:
-    return result["label"].startswith("query ")  # load.page_targets' label of a named query
+    return result["path"].startswith("/queries/")  # a named query; "/queries" is their list
 
 
 def _slowest(results: list[dict], key: str, limit: float) -> tuple[str, list[dict], list[str]]:
