@@ -496,7 +496,9 @@ def section_national(
             REPORTS,
             " reports",
             f"{shape.reports:,}",
-            scope or "an authority has 8-14 reports from 2009 to July 2026",
+            scope
+            or f"{shape.reports / shape.authorities:.1f} reports an authority from "
+            f"{synthetic.FIRST_YEAR} to {synthetic.LAST_DAY:%B %Y}, as the plan's generations give",
         ),
         about(
             "about a million triples (within 20%)",
