@@ -291,11 +291,12 @@ class BuildRuns:
 def measure_build(pdfs: list[Path], repeats: int) -> BuildRuns:
     pages = read_text_only(pdfs)
     floor = best_of(repeats, lambda: read_text_only(pdfs))
-    one_worker = min(timed_build(pdfs, 1)[0] for _ in range(repeats))
-    runs = [timed_build(pdfs, 2) for _ in range(repeats)]
-    two_workers, stats, store_path = min(runs, key=lambda run: run[0])
+    one = [timed_build(pdfs, 1) for _ in range(repeats)]
+    two = [timed_build(pdfs, 2) for _ in range(repeats)]
+    one_worker = min(seconds for seconds, _, _ in one)
+    two_workers, stats, store_path = min(two, key=lambda run: run[0])
     rebuild = best_of(repeats, lambda: timed_build(pdfs, 2, store_path))
-    for _, _, path in runs:
+    for _, _, path in one + two:
         shutil.rmtree(path, ignore_errors=True)
     return BuildRuns(len(pdfs), pages, stats.built, floor, one_worker, two_workers, rebuild)
 
