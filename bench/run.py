@@ -625,7 +625,10 @@ def latency_goal(goal: str, on: list[dict], off: list[dict], key: str, limit: fl
         reasons.append(
             f"errors (status other than 200, or past the time limit): {', '.join(failed)}"
         )
-    missed_by = _over(over[0][key], limit, " ms") if over else f"{len(failed)} with errors"
+    missed_by = " and ".join(
+        ([_over(over[0][key], limit, " ms")] if over else [])
+        + ([f"{len(failed)} not answered"] if failed else [])
+    )
     return Goal(
         goal,
         f"{summary} (cache off: {baseline})",
