@@ -31,7 +31,6 @@ ORDERED_BY = {
     "co-inspectors": ("shared_inspections", "name", "co_name"),
     "inspector-history": ("name", "start_date", "inspection"),
     "legal-basis": ("local_authority", "start_date"),  # then the unlisted ?position
-    "busiest-inspectors": ("inspections", "name"),
     "lscb-judgements": ("local_authority", "start_date"),
 }
 LISTS = {"source_file": ";", "role": "; "}  # GROUP_CONCAT columns and their separators
@@ -70,7 +69,6 @@ PARAMETERS: dict[str, Callable[[list[Row]], list[dict[str, str]]]] = {
         {"name_contains": rows[0]["name"].split()[-1].upper()},
     ],
     "legal-basis": lambda rows: [{"instrument_contains": "children act"}],
-    "busiest-inspectors": lambda rows: [{"min_inspections": "2"}],
     "lscb-judgements": lambda rows: [{"grade_key": rows[-1]["grade"]}],
 }
 
