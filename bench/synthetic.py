@@ -356,10 +356,16 @@ def plan_corpus(
 
 
 def _replace_words(text: str, replacements: dict[str, str]) -> str:
-    """Each key of `replacements` found as whole words replaced by its value, in one pass."""
+    """Each key of `replacements` found as whole words replaced by its value, in one pass.
+
+    A key's words may be split over lines or spaced differently in the text ("Bournemouth,
+    Christchurch" at a line's end, "and Poole" on the next): a name left unreplaced would leave
+    the template's authority or person in a report about another."""
     keys = sorted(replacements, key=len, reverse=True)  # the longest name first where two overlap
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, keys)) + r")\b")
-    return pattern.sub(lambda match: replacements[match.group(0)], text)
+    spaced = (r"\s+".join(map(re.escape, key.split())) for key in keys)
+    pattern = re.compile(r"\b(?:" + "|".join(spaced) + r")\b")
+    by_words = {" ".join(key.split()): value for key, value in replacements.items()}
+    return pattern.sub(lambda match: by_words[" ".join(match.group(0).split())], text)
 
 
 def report_text(planned: PlannedReport) -> str:
