@@ -9,6 +9,7 @@ p50/p99 latency and the error count (any status other than 200, or no answer).
     python bench/load.py --store var/store --clients 1 4 16 --seconds 20
     python bench/load.py --store var/store --profile 20              (each page type, cold and warm)
     python bench/load.py --store var/store --no-cache ...             (the server keeps no answers)
+    python bench/load.py --url URL --exclude /queries/la-timeline     (the mix without a path)
 
 `run_load(base_url, clients, seconds) -> dict` is what bench/run.py calls.
 """
@@ -62,12 +63,14 @@ def _percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[index]
 
 
-def run_load(base_url: str, clients: int, seconds: float) -> dict:
-    """`clients` threads request MIX in turn (each from a different offset) for `seconds`.
+def run_load(base_url: str, clients: int, seconds: float, exclude: tuple[str, ...] = ()) -> dict:
+    """`clients` threads request MIX in turn (each from a different offset) for `seconds`,
+    leaving out the paths starting with one of `exclude`.
 
     Returns requests, errors (with a count per status), throughput (requests/s) and p50 / p99
     latency in milliseconds."""
     base_url = base_url.rstrip("/")
+    mix = [(path, accept) for path, accept in MIX if not path.startswith(exclude)]
     latencies: list[float] = []
     failures: Counter[str] = Counter()
     lock = threading.Lock()
@@ -78,7 +81,7 @@ def run_load(base_url: str, clients: int, seconds: float) -> dict:
         failed: Counter[str] = Counter()
         turn = offset
         while time.monotonic() < deadline:
-            path, accept = MIX[turn % len(MIX)]
+            path, accept = mix[turn % len(mix)]
             turn += 1
             request = urllib.request.Request(base_url + path, headers={"Accept": accept})
             started = time.perf_counter()
@@ -302,6 +305,13 @@ def main(argv: list[str] | None = None) -> int:
         help="instead of the load: every page type and named query once cold, then N times warm",
     )
     parser.add_argument(
+        "--exclude",
+        nargs="+",
+        default=[],
+        metavar="PATH",
+        help="leave out of the mix the paths starting with these (e.g. /queries/la-timeline)",
+    )
+    parser.add_argument(
         "--no-cache", action="store_true", help="start the server with --cache-mib 0 (baseline)"
     )
     parser.add_argument(
@@ -318,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.profile is not None:
             print(profile_table(profile(url, page_targets(url), args.profile)))
             return 0
-        results = [run_load(url, clients, args.seconds) for clients in args.clients]
+        results = [
+            run_load(url, clients, args.seconds, tuple(args.exclude)) for clients in args.clients
+        ]
     finally:
         if process:
             process.terminate()

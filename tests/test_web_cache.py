@@ -218,3 +218,37 @@ def test_a_cold_answer_asked_at_once_by_many_is_made_once(graph_store) -> None:
     assert {status for status, _ in answers} == {200}
     assert len({body for _, body in answers}) == 1
     assert made == ["/queries/co-inspectors?"]
+
+
+def test_a_request_waiting_too_long_for_an_answer_being_made_is_answered_503(graph_store) -> None:
+    """A follower gives its thread back after follower_wait: 503 with Retry-After, no second
+    computation; once the first request has made the answer, it is served from the cache."""
+    app = create_app(
+        graph_store.store, WebConfig(query_workers=1, query_timeout=30, follower_wait=0.5)
+    )
+    release, made = threading.Event(), []
+
+    @app.route("/slow")
+    def slow() -> str:
+        made.append(1)
+        release.wait(20)
+        return "made once"
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    threading.Thread(target=server.run, daemon=True).start()
+    running = Running(f"http://127.0.0.1:{server.effective_port}")
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(running.request, "GET", "/slow")
+            while not made:
+                threading.Event().wait(0.05)
+            status, headers, _ = running.request("GET", "/slow")
+            assert status == 503 and headers["retry-after"] == "1"
+            release.set()
+            assert first.result()[0] == 200
+        status, _, body = running.request("GET", "/slow")
+        assert (status, body, len(made)) == (200, b"made once", 1)
+    finally:
+        release.set()
+        server.close()
+        app.extensions["ofsted_kg"].close()

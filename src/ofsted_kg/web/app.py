@@ -120,6 +120,9 @@ def create_app(store: Store, config: WebConfig | None = None) -> Flask:
         keep = config.response_cache_bytes > 0 and config.response_cache_entries > 0
         cache = ResponseCache(config.response_cache_bytes, config.response_cache_entries)
         app.wsgi_app = ConditionalCache(  # type: ignore[method-assign]
-            app.wsgi_app, clock, cache if keep else None, wait_seconds=config.query_timeout
+            app.wsgi_app,
+            clock,
+            cache if keep else None,
+            wait_seconds=min(config.follower_wait, config.query_timeout),
         )
     return app

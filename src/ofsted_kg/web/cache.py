@@ -14,6 +14,10 @@ live generation changes, and:
   in bytes and entries, keyed by the generation, the URL (scheme, host, path and query) and the
   negotiated media type, and emptied when the generation changes.
 
+One request makes each new answer; the same request arriving meanwhile waits for it (a bounded
+time, WebConfig.follower_wait: then 503 with Retry-After, so that waiting never holds a server
+thread for a slow query's whole time).
+
 Only GET and HEAD without credentials and answered 200 are reused; errors, redirects, writes
 (POST, PUT, DELETE: SPARQL Update goes by POST, and each write publishes a new generation) and
 responses that carry their own validators, cookies or `Cache-Control: no-store`/`private` pass
@@ -179,7 +183,9 @@ class ConditionalCache:
         self.clock = clock
         self.cache = cache
         # One request makes each answer; the same request arriving meanwhile waits this long for
-        # it (a cold page asked by many clients at once runs its queries once, not once each).
+        # it (a cold page asked by many clients at once runs its queries once, not once each),
+        # then is answered 503 with Retry-After: a waiting request holds a server thread, and
+        # sixteen clients waiting for one slow answer would hold every thread for its whole time.
         self.wait_seconds = wait_seconds
         self._making: dict[tuple[str, str, str], threading.Event] = {}
         self._making_lock = threading.Lock()
@@ -213,7 +219,8 @@ class ConditionalCache:
             if making is None:
                 self._making[key] = threading.Event()
         if making is not None:  # another request is making it: take its answer if it keeps one
-            making.wait(self.wait_seconds)
+            if not making.wait(self.wait_seconds):
+                return _still_making(start_response, self.wait_seconds)
             entry = self.cache.get(generation.name, url, accept)
             if entry is not None:
                 return self._send(environ, start_response, entry, method)
@@ -325,6 +332,22 @@ class ConditionalCache:
                 self.cache.put(generation.name, url, accept, media_type, kept)
         finally:
             _close(body)
+
+
+def _still_making(start_response: StartResponse, waited: float) -> list[bytes]:
+    """503 to a request that waited `waited` seconds for the same answer another is making."""
+    body = b"This answer is still being made for an earlier request: ask again shortly.\n"
+    start_response(
+        "503 Service Unavailable",
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Retry-After", str(max(1, round(waited)))),
+            ("Cache-Control", "no-store"),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+    )
+    return [body]
 
 
 def _no_write(data: bytes) -> None:

@@ -28,6 +28,7 @@ class WebConfig:
     cors_origin: str = "*"  # Access-Control-Allow-Origin on read responses
     response_cache_bytes: int = 64 * MIB  # answers kept until the data changes (web/cache.py)
     response_cache_entries: int = 4096  # 0 bytes or entries: nothing kept (validators stay)
+    follower_wait: float = 5.0  # seconds a request waits for the same answer being made; then 503
     queries_folder: str | None = None  # named queries (*.rq); None: the project's queries/
     extra: dict = field(default_factory=dict)  # Flask settings passed through (e.g. TESTING)
 

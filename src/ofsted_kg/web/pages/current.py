@@ -26,6 +26,7 @@ from ...uris import Uris
 from ..pool import QueryError
 from ..services import services
 from .data import Node, page_select, uris
+from .generation import per_generation
 from .paths import href
 from .views import Grade, inspections_where
 
@@ -92,6 +93,15 @@ def _query(base: str) -> named_api.NamedQuery:
 
 
 def _run(params: dict[str, str]) -> list[dict[str, Node]]:
+    """The query's rows; the unfiltered ones once per store generation (generation.py): /current,
+    every authority page (its neighbours' standings) and the authorities list all start from them,
+    and on the national graph they take seconds to find."""
+    if not params:
+        return per_generation(QUERY, lambda: _select(params))
+    return _select(params)
+
+
+def _select(params: dict[str, str]) -> list[dict[str, Node]]:
     try:
         return named_api.select_named(services().queries, _query(uris().base), params)
     except named_api.QueryParameterError as exc:

@@ -1,12 +1,13 @@
 """Full-text search over what reports say: recommendations and findings (strengths, satisfactory
 practice, areas for development), in an SQLite FTS5 index (the standard library's sqlite3).
 
-The index is held in memory, one per store generation: it is built from the rows of
+The index is held in memory, one per store generation (generation.py): it is built from the rows of
 `queries/pages/search-texts.rq` (on the corpus 1,900 texts of 325,000 characters: the query
 0.2 s, the index 0.1 s and under 1 MiB; see docs/pages.md) the first time a search meets a generation it has not indexed, and replaces the
 previous index then. A search that started on the old index keeps its reference and finishes on
 it. Nothing is written to disk, so a read-only store folder and a remote store work the same way;
-for a remote store, which has no generations, the index is rebuilt every REMOTE_REFRESH seconds.
+for a remote store, which has no generations, the index is rebuilt every REMOTE_REFRESH seconds
+(generation.py).
 
 Words are matched by the Porter stemmer ("leavers" finds "leaver"); the passages with the words
 as one phrase come first, then those with every word, each group by BM25 relevance.
@@ -17,23 +18,14 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import current_app
-
-from ...store.embedded import EmbeddedStore
-from ...store.generations import Layout
-from ..services import services
-
 MAX_WORDS = 12  # words of a query used; more add little and cost much
-REMOTE_REFRESH = 600  # seconds an index of a remote store is used before it is built again
 PASSAGE_TOKENS = 28  # words in a passage around the match
 # Private-use characters mark the matched words in FTS5's snippet; removed from texts first.
 OPEN, CLOSE = "\ue000", "\ue001"
 _WORD = re.compile(r"\w+", re.UNICODE)
-_EXTENSION = "ofsted_kg.fulltext"
 
 
 @dataclass(frozen=True)
@@ -104,33 +96,3 @@ def _pieces(snippet: str) -> list[tuple[str, bool]]:
         if part:
             pieces.append((part, n % 2 == 1))
     return pieces
-
-
-class IndexHolder:
-    """The index of the generation last searched, built when a search meets a newer one."""
-
-    def __init__(self) -> None:
-        self._built: tuple[str, TextIndex] | None = None  # one reference: read and replaced whole
-        self._building = threading.Lock()
-
-    def current(self, key: str, load: Callable[[], list[Text]]) -> TextIndex:
-        built = self._built
-        if built is not None and built[0] == key:
-            return built[1]
-        with self._building:  # one build at a time; the others wait for it and use it
-            if self._built is None or self._built[0] != key:
-                self._built = (key, TextIndex(load()))
-            return self._built[1]
-
-
-def generation_key() -> str:
-    """What the index is valid for: the live generation of an embedded store, else a time slot."""
-    store = services().store
-    if isinstance(store, EmbeddedStore):
-        return f"generation {Layout(store.path).live()}"
-    return f"remote {int(time.time() // REMOTE_REFRESH)}"
-
-
-def holder() -> IndexHolder:
-    """This app's index holder."""
-    return current_app.extensions.setdefault(_EXTENSION, IndexHolder())

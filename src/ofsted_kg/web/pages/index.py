@@ -14,7 +14,8 @@ from ... import vocab
 from ...families import kind_labels
 from .current import NO_OVERALL, standings
 from .data import Row, page_select
-from .fulltext import Text, TextHit, generation_key, holder
+from .fulltext import Text, TextHit, TextIndex
+from .generation import per_generation
 from .paths import href
 from .tables import Column, Facet, Table
 
@@ -103,7 +104,7 @@ def search_texts(text: str, limit: int = SEARCH_LIMIT) -> list[TextHit]:
     needle = _needle(text)
     if not needle:
         return []
-    return holder().current(generation_key(), _texts).search(needle, limit)
+    return per_generation("text index", lambda: TextIndex(_texts())).search(needle, limit)
 
 
 LIST_LABELS = {"recommendation": "Recommendation", **vocab.FINDING_LISTS}

@@ -34,9 +34,10 @@ from ..formats import HTML, choose
 from ..pool import DownloadJob, QueryError, QueryPool
 from ..services import services
 from ..source_docs import evidence_view
-from .charts import grade_distribution, grade_timeline
+from .charts import Distribution, grade_distribution, grade_timeline
 from .current import coverage, current_csv_text, current_view, neighbours_of
 from .data import ask, curie, page_sparql, uris
+from .generation import per_generation
 from .index import (
     AUTHORITIES,
     INSPECTIONS,
@@ -56,6 +57,7 @@ from .rdf import RDF_FORMATS, RDF_TYPES, serialize
 from .tables import Table, respond, table_view
 from .titles import resource_title
 from .views import (
+    InspectionRow,
     authority_view,
     facts,
     incoming,
@@ -194,14 +196,22 @@ def _count_download(response: Response) -> Response:
     return count_download(response, [url for _, url, _ in _offered_downloads()])
 
 
+def _home_data() -> tuple[list[InspectionRow], Distribution | None]:
+    """The latest inspections and the grade distribution: the same for a store generation."""
+    return inspections_where(limit=10), grade_distribution(grade_counts())
+
+
 @bp.route("/")
 def home() -> Response:
     downloads = with_sizes(_offered_downloads())
+    # Made once per generation (about 1 s of queries on the national graph): the page itself is
+    # not kept while a download's size is unknown, and is then made again on every request.
+    latest, distribution = per_generation("home", _home_data)
     response = Response(
         render_template(
             "pages_home.html",
-            latest=inspections_where(limit=10),
-            distribution=grade_distribution(grade_counts()),
+            latest=latest,
+            distribution=distribution,
             downloads=downloads,
             built=build_date(),
             human_size=human_size,
