@@ -37,9 +37,13 @@ build: install
 serve: build
 	$(BIN)/ofsted-kg serve --store $(STORE) --port $(PORT)
 
+# Two pytest-xdist workers, a test file each at a time (module fixtures are not made twice), the
+# long files first (tests/conftest.py); what the whole suite shares is made once per run
+# (tests/suite_helpers.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: install browser virtuoso
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check .

@@ -63,3 +63,23 @@ def graph_store(tmp_path_factory: pytest.TempPathFactory):
     built = BuiltStore(EmbeddedStore(copy), stats, uris, log)
     yield built
     built.store.close()
+
+
+# The test files that take minutes (the profile in docs/ARCHITECTURE.md, "Test suite"), longest
+# first. They run first, so that under pytest-xdist (`make test`: --dist loadfile
+# --no-loadscope-reorder) each runs beside the many short files instead of last and alone.
+# Only the order of the files changes; a stale list costs time, never a test.
+LONG_FILES = (
+    "test_real_servers.py",
+    "test_build_corpus.py",
+    "test_serve_refresh.py",
+    "test_faults_build.py",
+    "test_build_isolation.py",
+    "test_browser.py",
+    "test_named_queries_everywhere.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole
