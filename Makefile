@@ -37,9 +37,15 @@ build: install
 serve: build
 	$(BIN)/ofsted-kg serve --store $(STORE) --port $(PORT)
 
+# Two pytest-xdist workers, a test file each at a time (module fixtures are not made twice), the
+# long files first (tests/conftest.py); what the whole suite shares is made once per run
+# (tests/suite_helpers.py). The files marked `timing` (limits of a second or two) then run alone,
+# so that the other worker's load does not decide them. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: install browser virtuoso
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder -m "not timing"
+	$(BIN)/python -m pytest -q -m timing
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,7 +1,9 @@
-"""Shared fixtures: where ../shared is, and the corpus files in it."""
+"""Shared fixtures: where ../shared is, the corpus files in it, and what is made of them once
+per test run (tests/suite_helpers.py)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +27,59 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus_reports() -> dict[str, dict[str, Any]]:
-    """Every file of ../shared/corpus (seeds and PDFs) extracted once per session, by file name,
+def corpus_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Every file of ../shared/corpus (seeds and PDFs) extracted once per test run, by file name,
     as `ofsted-kg extract` prints it; the extraction tests take their reports from here."""
-    from ofsted_kg.extract import extract, iter_report_files
+    from suite_helpers import extract_all, made_once_per_run, read_pickle, write_pickle
 
-    files = iter_report_files([SEEDS_DIR, PDF_DIR])
-    return {path.name: extract(path).to_json() for path in files}
+    from ofsted_kg.extract import iter_report_files
+
+    def extract_corpus(folder: Path) -> None:
+        files = iter_report_files([SEEDS_DIR, PDF_DIR])
+        write_pickle(folder / "reports.pickle", extract_all(files))
+
+    folder = made_once_per_run(tmp_path_factory, "corpus-reports", extract_corpus)
+    return read_pickle(folder / "reports.pickle")
 
 
 @pytest.fixture(scope="session")
 def graph_store(tmp_path_factory: pytest.TempPathFactory):
-    """The seeds (their gold facts) and a few PDFs (real extraction), built once per session."""
-    from graph_fixtures import build_fixture_store
+    """The seeds (their gold facts) and a few PDFs (real extraction), built once per test run
+    into a template; each worker opens its own copy of it."""
+    from graph_fixtures import BuiltStore, build_fixture_store
+    from suite_helpers import made_once_per_run, read_pickle, write_pickle
 
-    built = build_fixture_store(tmp_path_factory.mktemp("graph-store"))
+    from ofsted_kg.store import EmbeddedStore
+
+    def build_template(folder: Path) -> None:
+        built = build_fixture_store(folder / "store")
+        built.store.close()
+        write_pickle(folder / "built.pickle", (built.stats, built.uris, built.log))
+
+    template = made_once_per_run(tmp_path_factory, "graph-store", build_template)
+    copy = tmp_path_factory.mktemp("graph-store") / "store"
+    shutil.copytree(template / "store", copy)
+    stats, uris, log = read_pickle(template / "built.pickle")
+    built = BuiltStore(EmbeddedStore(copy), stats, uris, log)
     yield built
     built.store.close()
+
+
+# The test files that take minutes (the profile in docs/ARCHITECTURE.md, "Test suite"), longest
+# first. They run first, so that under pytest-xdist (`make test`: --dist loadfile
+# --no-loadscope-reorder) each runs beside the many short files instead of last and alone.
+# Only the order of the files changes; a stale list costs time, never a test.
+LONG_FILES = (
+    "test_real_servers.py",
+    "test_build_corpus.py",
+    "test_serve_refresh.py",
+    "test_faults_build.py",
+    "test_build_isolation.py",
+    "test_browser.py",
+    "test_named_queries_everywhere.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: n for n, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole

@@ -20,6 +20,10 @@ from urllib.parse import quote
 import pytest
 from web_server import Running, fixture_store
 
+# Wall-clock limits (a 1 s deadline, a 5 s flood the site must answer through): `make test` runs
+# this file on its own after the parallel run, so another xdist worker's load does not decide them.
+pytestmark = pytest.mark.timing
+
 REPO = Path(__file__).resolve().parents[1]
 SPARQL_QUERY = {
     "Content-Type": "application/sparql-query",

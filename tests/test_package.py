@@ -31,6 +31,7 @@ UNPACKAGED = (
     "*.egg-info",
     "__pycache__",
     ".*_cache",
+    ".hypothesis",  # hypothesis's example database, written meanwhile by another xdist worker
     "test-artifacts",
 )
 

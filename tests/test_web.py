@@ -33,6 +33,10 @@ from web_server import FIXTURE_GRAPH, Running, fixture_store, running_server
 
 from ofsted_kg.web import WebConfig
 
+# Wall-clock limits (a 2 s query deadline that cheap queries must beat): `make test` runs this
+# file on its own after the parallel run, so another xdist worker's load does not decide them.
+pytestmark = pytest.mark.timing
+
 REFUSED = (SPARQLWrapperException, urllib.error.HTTPError)
 TOKEN = "web-test-token"
 SELECT = (
