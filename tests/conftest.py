@@ -77,6 +77,7 @@ LONG_FILES = (
     "test_build_isolation.py",
     "test_browser.py",
     "test_named_queries_everywhere.py",
+    "test_bench_run.py",
 )
 
 
