@@ -15,14 +15,14 @@ from rdflib.compare import isomorphic
 from test_graph_report import SOMERSET_2015, checked_graph, seven_fault_graph
 from test_validation_engines import SAMPLE
 
-from ofsted_kg.build import extract_file
+from ofsted_kg.build import extract_file, validate_emission
 from ofsted_kg.emit import emit_report, ntriples
-from ofsted_kg.rdf import authority_triples, report_graph
+from ofsted_kg.rdf import report_graph
 from ofsted_kg.reasoning import infer
 from ofsted_kg.records import Report
 from ofsted_kg.resolve import resolve_report
 from ofsted_kg.uris import Uris
-from ofsted_kg.validation import ValidationReport, validate_graph, validate_ntriples
+from ofsted_kg.validation import validate_graph, validate_ntriples
 from ofsted_kg.vocab import PipelineStatus
 
 U = Uris()
@@ -36,16 +36,6 @@ def lines(text: str) -> list[str]:
     return sorted(line for line in text.splitlines() if line)
 
 
-def emitted_findings(report: Report) -> ValidationReport:
-    """What the build's _emit validates, made as it makes it: text, no Graph."""
-    resolved = resolve_report(report)
-    emitted = emit_report(resolved, U)
-    facts = authority_triples(resolved.authority, U) if resolved.authority else []
-    text = emitted.ntriples + emitted.inferred_ntriples + ntriples(facts)
-    objects = [o for triples in (emitted.triples, emitted.inferred, facts) for _, _, o in triples]
-    return validate_ntriples(text, objects)
-
-
 def assert_same_as_rdflib(report: Report) -> None:
     resolved = resolve_report(report)
     graph = report_graph(resolved, U)
@@ -57,7 +47,8 @@ def assert_same_as_rdflib(report: Report) -> None:
     assert isomorphic(parsed(emitted.inferred_ntriples), infer(graph))
     assert len(emitted) == len(graph) + len(infer(graph))
     # pySHACL, the reference engine, on the rdflib graph the build used to validate.
-    assert emitted_findings(report).findings == validate_graph(checked_graph(report)).findings
+    found = validate_emission(resolved, emitted, U)
+    assert found.findings == validate_graph(checked_graph(report)).findings
 
 
 @pytest.mark.parametrize("path", SAMPLE, ids=lambda p: p.name)

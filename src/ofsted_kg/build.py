@@ -33,7 +33,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .build_workers import WorkerFailure, WorkerLimits, WorkerPool
-from .emit import emit_report, ntriples
+from .emit import ReportEmission, emit_report, ntriples
 from .extract import extract_document, invalid_report
 from .identity import ReviewedDecisions
 from .manifest import (
@@ -50,7 +50,7 @@ from .ontology import ontology_graph
 from .rdf import authority_triples, reference_graph
 from .reasoning import infer, tbox_rules
 from .records import Report
-from .resolve import resolve_report
+from .resolve import ResolvedReport, resolve_report
 from .sources import (
     Document,
     SourceError,
@@ -66,7 +66,13 @@ from .sources import (
 from .store import Store, StoreError
 from .store.base import NO_UNION_DEFAULT_GRAPH
 from .uris import Uris
-from .validation import Engine, Finding, validate_graph, validate_ntriples
+from .validation import (
+    Engine,
+    Finding,
+    ValidationReport,
+    validate_graph,
+    validate_ntriples,
+)
 from .versions import pipeline_version
 from .vocab import PipelineStatus
 
@@ -139,7 +145,7 @@ def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
             outcome.refusal = report.error or "not an inspection report"
             outcome.status = PipelineStatus.INVALID
         else:
-            _emit(outcome, report, Uris(base), base)
+            _emit(outcome, report, Uris(base))
     except SourceError as exc:
         outcome.refusal = str(exc)
     except MemoryError:
@@ -150,20 +156,12 @@ def process_file(task: FileTask, base: str, extractor: Extractor) -> Outcome:
     return outcome
 
 
-def _emit(outcome: Outcome, report: Report, uris: Uris, base: str) -> None:
+def _emit(outcome: Outcome, report: Report, uris: Uris) -> None:
     # The document was made from the very bytes the build hashed, so the record's hash (set
     # where the record was made) is the one the manifest keys the file by.
     resolved = resolve_report(report)
     emitted = emit_report(resolved, uris)
-    # Validated: the report graph with its inferences and its authority's reference facts, as
-    # text (emit.py: no rdflib Graph is made for a report).
-    checked = emitted.ntriples + emitted.inferred_ntriples
-    objects = [o for _, _, o in emitted.triples] + [o for _, _, o in emitted.inferred]
-    if resolved.authority:
-        facts = authority_triples(resolved.authority, uris)
-        checked += ntriples(facts)
-        objects += [o for _, _, o in facts]
-    result = validate_ntriples(checked, objects, base)
+    result = validate_emission(resolved, emitted, uris)
     outcome.violations = [f.line() for f in result.violations]
     outcome.warnings = result.warnings
     if outcome.violations:
@@ -176,6 +174,20 @@ def _emit(outcome: Outcome, report: Report, uris: Uris, base: str) -> None:
     outcome.ntriples = emitted.ntriples.encode()
     outcome.inferred = emitted.inferred_ntriples.encode()
     outcome.triples = len(emitted)
+
+
+def validate_emission(
+    resolved: ResolvedReport, emitted: ReportEmission, uris: Uris
+) -> ValidationReport:
+    """What the build validates of a report: its graph with its inferences and its authority's
+    reference facts, as text (emit.py: no rdflib Graph is made for a report)."""
+    checked = emitted.ntriples + emitted.inferred_ntriples
+    objects = [o for _, _, o in emitted.triples] + [o for _, _, o in emitted.inferred]
+    if resolved.authority:
+        facts = authority_triples(resolved.authority, uris)
+        checked += ntriples(facts)
+        objects += [o for _, _, o in facts]
+    return validate_ntriples(checked, objects, uris.base)
 
 
 def _drop(graph: str) -> str:
