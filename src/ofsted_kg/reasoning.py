@@ -80,10 +80,11 @@ def inferred_triples(
     `data` is anything that iterates its triples and answers `in`: a Graph, or the set of
     triples the build keeps (emit.py), where `in` is a hash look-up instead of a Graph query."""
     rules = tbox_rules(base)
+    rdf_type = RDF.type  # each `RDF.type` runs rdflib's namespace __getattr__: once, not per triple
     inferred: set[tuple[Node, Node, Node]] = set()
     types: set[tuple[Node, Node]] = set()
     for s, p, o in data:
-        if p == RDF.type:
+        if p == rdf_type:
             types.add((s, o))
             continue
         for q in rules.superproperties.get(p, ()):
@@ -95,7 +96,7 @@ def inferred_triples(
         types.update((s, c) for c in rules.domains.get(p, ()))
     for node, cls in list(types):
         types.update((node, sup) for sup in rules.superclasses.get(cls, ()))
-    inferred.update((node, RDF.type, cls) for node, cls in types)
+    inferred.update((node, rdf_type, cls) for node, cls in types)
     return {triple for triple in inferred if triple not in data}
 
 
