@@ -159,36 +159,39 @@ def bench_steps(pdfs: list[Path]) -> Section:
     inference, validation = "OWL-RL (reasoning.py's rules)", "SHACL (pyshacl-turbo)"
     spent = dict.fromkeys((text, extraction, "RDF", inference, validation, "store load"), 0.0)
     store = EmbeddedStore(Path(tempfile.mkdtemp(prefix="bench-steps-")))
-    for path in pdfs:
-        start = time.perf_counter()
-        try:
-            document = read_document(path)
-        except SourceError:
-            continue  # refused files: the floor reads them too, and the build stops here
-        spent[text] += time.perf_counter() - start
-        start = time.perf_counter()
-        report = extract_document(document)
-        spent[extraction] += time.perf_counter() - start
-        if report.kind == "invalid":
-            continue
-        # As build._emit does them (emit.emit_report, then build.validate_emission), apart.
-        start = time.perf_counter()
-        resolved = resolve_report(report)
-        triples = dict.fromkeys(report_triples(resolved, uris))
-        graph = ntriples(triples)
-        spent["RDF"] += time.perf_counter() - start
-        start = time.perf_counter()
-        inferred = inferred_triples(triples.keys(), uris.base)
-        emitted = ReportEmission(triples, inferred, graph, ntriples(inferred))
-        spent[inference] += time.perf_counter() - start
-        start = time.perf_counter()
-        name = f"{uris.base}bench/{report.sha256}"
-        store.replace_graph(name, emitted.ntriples.encode())
-        store.replace_graph(f"{name}/inferred", emitted.inferred_ntriples.encode())
-        spent["store load"] += time.perf_counter() - start
-        start = time.perf_counter()
-        validate_emission(resolved, emitted, uris)
-        spent[validation] += time.perf_counter() - start
+    # As in a build, into the working copy: outside `writing()` each write would publish a
+    # generation of the whole store (store/generations.py), which the build does once.
+    with store.writing():
+        for path in pdfs:
+            start = time.perf_counter()
+            try:
+                document = read_document(path)
+            except SourceError:
+                continue  # refused files: the floor reads them too, and the build stops here
+            spent[text] += time.perf_counter() - start
+            start = time.perf_counter()
+            report = extract_document(document)
+            spent[extraction] += time.perf_counter() - start
+            if report.kind == "invalid":
+                continue
+            # As build._emit does them (emit.emit_report, then build.validate_emission), apart.
+            start = time.perf_counter()
+            resolved = resolve_report(report)
+            triples = dict.fromkeys(report_triples(resolved, uris))
+            graph = ntriples(triples)
+            spent["RDF"] += time.perf_counter() - start
+            start = time.perf_counter()
+            inferred = inferred_triples(triples.keys(), uris.base)
+            emitted = ReportEmission(triples, inferred, graph, ntriples(inferred))
+            spent[inference] += time.perf_counter() - start
+            start = time.perf_counter()
+            name = f"{uris.base}bench/{report.sha256}"
+            store.replace_graph(name, emitted.ntriples.encode())
+            store.replace_graph(f"{name}/inferred", emitted.inferred_ntriples.encode())
+            spent["store load"] += time.perf_counter() - start
+            start = time.perf_counter()
+            validate_emission(resolved, emitted, uris)
+            spent[validation] += time.perf_counter() - start
     shutil.rmtree(store.path, ignore_errors=True)
     total = sum(spent.values())
     beyond_text = total - spent[text]
