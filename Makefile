@@ -44,5 +44,8 @@ test: install browser virtuoso
 lint: install
 	$(BIN)/ruff check .
 
+# The benchmarks (bench/run.py): a national-size corpus built, its pages and named queries under
+# load, the real corpus's build against the floor; written into BENCHMARKS.md between its
+# markers. Long: `python bench/run.py --quick --out FILE` is the same in a minute or two.
 bench: install
 	$(BIN)/python bench/run.py --corpus $(CORPUS) --out BENCHMARKS.md

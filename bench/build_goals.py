@@ -3,7 +3,7 @@ workers (best of --repeats, each in a fresh store) and each step's share, as one
 
     python bench/build_goals.py --corpus ../shared/corpus [--repeats 2]
 
-The measurements are bench/run.py's (`read_text_only`, `timed_build`, `bench_steps`), each build
+The measurements are bench/run.py's (`read_text_only`, `timed_build`, `step_times`), each build
 in a fresh store, with the CPU time of the build's process and workers beside the wall time. To compare
 two versions of the code in one run, run this script alternately with each on PYTHONPATH
 (BENCHMARKS.md, "the build against the floor" has the command).
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import bench_steps, read_text_only, timed_build  # noqa: E402
+from run import read_text_only, step_times, timed_build  # noqa: E402
 
 from ofsted_kg.extract import iter_report_files  # noqa: E402
 
@@ -64,7 +64,9 @@ def measure(corpus: Path, repeats: int, steps: bool) -> dict[str, object]:
         result[f"{workers}_worker_x"] = round(wall / floor[0], 2)
         result[f"{workers}_worker_cpu_s"] = round(cpu, 2)
     if steps:
-        result["steps"] = {row[0]: row[1:] for row in bench_steps(pdfs).rows}
+        spent = step_times(pdfs)
+        total = sum(spent.values())
+        result["steps"] = {step: [round(s, 2), f"{s / total:.0%}"] for step, s in spent.items()}
     result["load_average"] = os.getloadavg()
     return result
 

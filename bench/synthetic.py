@@ -396,15 +396,37 @@ def write_corpus(
     return plan
 
 
-def describe(plan: list[PlannedReport]) -> str:
-    """One line on the plan's shape: reports, authorities, kinds and inspectors' workloads."""
+@dataclass(frozen=True)
+class CorpusShape:
+    """What a plan amounts to: reports, authorities, reports of each kind, inspectors' workloads."""
+
+    reports: int
+    authorities: int
+    kinds: dict[str, int]
+    inspectors: int
+    median_workload: float  # reports per inspector
+    most_workload: int
+
+
+def shape(plan: list[PlannedReport]) -> CorpusShape:
     workload = Counter(name for p in plan for name in set(p.inspectors))
-    kinds = Counter(p.kind for p in plan)
+    return CorpusShape(
+        reports=len(plan),
+        authorities=len({p.authority.urn for p in plan}),
+        kinds=dict(sorted(Counter(p.kind for p in plan).items())),
+        inspectors=len(workload),
+        median_workload=statistics.median(workload.values()) if workload else 0.0,
+        most_workload=max(workload.values(), default=0),
+    )
+
+
+def describe(corpus: CorpusShape) -> str:
+    """One line on a plan's shape: reports, authorities, kinds and inspectors' workloads."""
     return (
-        f"{len(plan)} reports of {len({p.authority.urn for p in plan})} authorities "
-        f"({', '.join(f'{kind} {n}' for kind, n in sorted(kinds.items()))}); "
-        f"{len(workload)} inspectors, median {statistics.median(workload.values()):.0f} "
-        f"and at most {max(workload.values())} reports each"
+        f"{corpus.reports} reports of {corpus.authorities} authorities "
+        f"({', '.join(f'{kind} {n}' for kind, n in corpus.kinds.items())}); "
+        f"{corpus.inspectors} inspectors, median {corpus.median_workload:.0f} "
+        f"and at most {corpus.most_workload} reports each"
     )
 
 
@@ -417,7 +439,7 @@ def main() -> None:
     templates = read_templates([Path(args.corpus), LETTERS])
     read = time.perf_counter() - start
     plan = write_corpus(templates, args.out)
-    print(describe(plan))
+    print(describe(shape(plan)))
     print(
         f"templates read in {read:.1f} s, corpus written in {time.perf_counter() - start - read:.1f} s"
     )

@@ -225,7 +225,7 @@ def _normalise_characters(text: str) -> str:
 # Footnote markers: (pattern, replacement, a cheap pattern found in every match of it). Most
 # pages have no marker, and the full patterns, tried at every word boundary, cost a sixth of
 # extraction time; the cheap ones start with a literal or a single character class and scan a
-# page several times faster (measured, see bench/optimisations.md).
+# page several times faster (measured, see BENCHMARKS.md).
 _FOOTNOTE_MARKERS = (
     (re.compile(f"[{_SUPERSCRIPTS}]+"), "", re.compile(f"[{_SUPERSCRIPTS}]")),
     # "42,6163": 42,616 with footnote 3

@@ -75,7 +75,7 @@ class _ParameterList(list):
 
     For every shape it validates, on every focus node, pyshacl tests each predicate of the shape
     for membership in this list of 40 terms by `==`: a quarter of validation time went to
-    rdflib's Python-level term comparison (measured, see bench/optimisations.md). pyshacl keeps
+    rdflib's Python-level term comparison (measured, see BENCHMARKS.md). pyshacl keeps
     the list in a module attribute that it fills on first use; filling it first with this list
     changes no result. Copies (pyshacl's advanced mode extends one) are plain lists again.
     """
@@ -131,7 +131,7 @@ def _target_property_shapes(shapes: Graph) -> None:
     `N sh:targetClass C ; sh:property P` and `P sh:targetClass C` have the same results (same
     focus nodes, paths, messages and severities: P's own), but pyshacl validates a nested P once
     per focus node, building its constraints anew each time, and a targeted P once for all focus
-    nodes: most of validation time went to the first (measured, see bench/optimisations.md). The
+    nodes: most of validation time went to the first (measured, see BENCHMARKS.md). The
     shapes stay written the usual way. A node shape that other shapes refer to (sh:node, sh:or,
     ...) is left as it is: there its property shapes apply to other focus nodes too; so is a
     property shape's own sh:property, which applies to its values.
