@@ -16,10 +16,10 @@ from rdflib import Graph
 
 from ofsted_kg.build import BuildStats, build
 from ofsted_kg.export import export
-from ofsted_kg.identity import name_key
-from ofsted_kg.linking import unresolved_people
+from ofsted_kg.identity import NEAR_MATCH_COLUMNS, name_key
+from ofsted_kg.linking import Linker, unresolved_people
 from ofsted_kg.manifest import read_manifest, report_graphs
-from ofsted_kg.queries import load_queries, run_named, select_named
+from ofsted_kg.queries import load_queries, rows_to_csv, run_named, select_named
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import Uris
 from ofsted_kg.validation import validate_graph
@@ -197,3 +197,18 @@ def test_people_lists_the_near_matches_left_with_their_evidence(corpus: Corpus) 
     assert {frozenset((n.name_a, n.name_b)) for n in left} >= {
         frozenset(("Andrew Waugh", "Andy Waugh"))  # 2017 and 2022, no colleague in common
     }
+
+
+def test_people_reads_the_union_as_it_read_every_graph_named(corpus: Corpus, capsys) -> None:
+    # `ofsted-kg people` reads the store's union default graph, linking graph and all (naming
+    # thousands of graphs is slow: bench/graph_lists.py); it reported what naming every report
+    # graph, its inferences, the ontology and the reference data reports.
+    from ofsted_kg.cli import main
+
+    assert str(U.graph("linking")) in corpus.store.named_graphs()
+    graphs = report_graphs(read_manifest(corpus.store, U))
+    named = Linker(corpus.store, U, graphs).resolve_people()
+    rows = [near.row() for resolver, _ in named for near in resolver.near_matches]
+    assert rows  # near matches to compare
+    assert main(["people", "--store", str(corpus.store.path), "--format", "csv"]) == 0
+    assert capsys.readouterr().out == rows_to_csv(NEAR_MATCH_COLUMNS, rows)

@@ -226,7 +226,7 @@ def _cmd_people(args: argparse.Namespace) -> int:
     store = open_store(args.store, read_only=True)
     uris = Uris(args.base)
     # The report graphs the store holds (not the manifest's: a store loaded by other means has
-    # none); each is named to the linking queries, which never read the default graph.
+    # none); named to the queries only by a store without a union default graph.
     prefix = str(uris.report_graph(""))
     reports = [
         g for g in store.named_graphs() if g.startswith(prefix) and "/" not in g[len(prefix) :]

@@ -86,21 +86,22 @@ class Linker:
         reports: list[str],
         reviewed: ReviewedDecisions | None = None,
         *,
-        union_without_linking: bool = False,
+        read_union: bool = False,
     ) -> None:
         self.store = store
         self.uris = uris
         self.reports = reports
         self.reviewed = reviewed or ReviewedDecisions()
         # Every query reads the report graphs with their inferences, and the ontology and
-        # reference data; never the linking graph being replaced. On a store whose default graph
-        # is the union of its graphs and that holds no linking graph (the build drops it before
-        # relinking: `union_without_linking`), that is the default graph. Otherwise each query
-        # names its graphs, which costs more the more graphs it names (pyoxigraph: 0.27 s for
-        # 200 graphs, 9.7 s for 800; a national store has 3,500).
+        # reference data; never the linking graph being replaced. With `read_union`, the store's
+        # default graph is the union of its graphs and that is what the queries read: the build
+        # drops the linking graph before relinking, and the people report (`unresolved_people`)
+        # asks only what the linking graph never states. Otherwise each query names its graphs,
+        # which costs more the more graphs it names (pyoxigraph: 0.27 s for 200 graphs, 9.7 s
+        # for 800; a national store has 3,500; bench/graph_lists.py).
         self.dataset: list[str] | None = (
             None
-            if union_without_linking
+            if read_union
             else [
                 *(g for report in reports for g in (report, str(uris.inferred_graph(URIRef(report))))),
                 str(uris.graph("ontology")),
@@ -406,7 +407,7 @@ def link(
     decisions overriding the rules. `union_without_linking`: the store's default graph is the
     union of its graphs, and they are the report graphs, their inferences, the ontology,
     reference and manifest graphs, and no linking graph (see `Linker`)."""
-    linker = Linker(store, uris, reports, reviewed, union_without_linking=union_without_linking)
+    linker = Linker(store, uris, reports, reviewed, read_union=union_without_linking)
     if not reports:
         return linker.graph
     linker.link_people()
@@ -421,6 +422,14 @@ def unresolved_people(
     store: Store, uris: Uris, reports: list[str], reviewed: ReviewedDecisions | None = None
 ) -> list[NearMatch]:
     """Near-matches of names in the report graphs `reports` that neither the rules nor the
-    reviewed decisions settled."""
-    resolved = Linker(store, uris, reports, reviewed).resolve_people()
+    reviewed decisions settled.
+
+    Read from the store's union default graph where it has one, linking graph and all: identity
+    is resolved from the mentions, roles, authorities, dates and sources of the report graphs,
+    the ontology and the reference data, and the linking graph and its inferences state none of
+    these (persons, decisions, posts held, texts chosen, order of inspections: `link`), only
+    types the report graphs state as well. The union's answers are the named graphs'
+    (tests/test_build_corpus.py)."""
+    union = store.has_union_default_graph(write_probe=False)
+    resolved = Linker(store, uris, reports, reviewed, read_union=union).resolve_people()
     return [near for resolver, _ in resolved for near in resolver.near_matches]

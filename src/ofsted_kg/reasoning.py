@@ -13,12 +13,14 @@ owlrl's full closure on those rules for a real report graph.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cache
 
 import owlrl
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
 from .ontology import ontology_graph
 
@@ -70,13 +72,19 @@ def tbox_rules(base: str | None = None) -> TBoxRules:
     return rules
 
 
-def infer(data: Graph, base: str | None = None) -> Graph:
-    """The triples the ontology entails for `data` that `data` does not state (a new graph)."""
+def inferred_triples(
+    data: Collection[tuple[Node, Node, Node]], base: str | None = None
+) -> set[tuple[Node, Node, Node]]:
+    """The triples the ontology entails for `data` that `data` does not state.
+
+    `data` is anything that iterates its triples and answers `in`: a Graph, or the set of
+    triples the build keeps (emit.py), where `in` is a hash look-up instead of a Graph query."""
     rules = tbox_rules(base)
-    inferred: set[tuple[URIRef, URIRef, URIRef]] = set()
-    types: set[tuple[URIRef, URIRef]] = set()
+    rdf_type = RDF.type  # each `RDF.type` runs rdflib's namespace __getattr__: once, not per triple
+    inferred: set[tuple[Node, Node, Node]] = set()
+    types: set[tuple[Node, Node]] = set()
     for s, p, o in data:
-        if p == RDF.type:
+        if p == rdf_type:
             types.add((s, o))
             continue
         for q in rules.superproperties.get(p, ()):
@@ -88,9 +96,13 @@ def infer(data: Graph, base: str | None = None) -> Graph:
         types.update((s, c) for c in rules.domains.get(p, ()))
     for node, cls in list(types):
         types.update((node, sup) for sup in rules.superclasses.get(cls, ()))
-    inferred.update((node, RDF.type, cls) for node, cls in types)
+    inferred.update((node, rdf_type, cls) for node, cls in types)
+    return {triple for triple in inferred if triple not in data}
+
+
+def infer(data: Graph, base: str | None = None) -> Graph:
+    """The triples the ontology entails for `data` that `data` does not state (a new graph)."""
     out = Graph()
-    for triple in inferred:
-        if triple not in data:
-            out.add(triple)
+    for triple in inferred_triples(data, base):
+        out.add(triple)
     return out

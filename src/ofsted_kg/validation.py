@@ -14,6 +14,7 @@ the corpus and on the seven-fault mutation graph, in about a third of the time (
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
@@ -32,6 +33,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from . import families
+from .emit import ntriples
 from .manifest import read_manifest, report_graphs, stored_graphs
 from .ontology import parse_turtle, vocabulary_graph
 from .resources import shape_files
@@ -160,18 +162,18 @@ def _concept_descriptions(
     return {subject: tuple(triples) for subject, triples in grouped.items()}
 
 
-def _add_mentioned_concepts(data: Graph, base: str | None) -> None:
-    """Add the descriptions of the concepts `data` mentions, and of the nodes those name (their
-    schemes; the areas of a report kind's framework).
+def _mentioned_concepts(objects: Iterable[Node], base: str | None) -> list[tuple[Node, Node, Node]]:
+    """The descriptions of the concepts among `objects` (a graph's objects), and of the nodes
+    those name (their schemes; the areas of a report kind's framework).
 
     Only these matter to the shapes, which check a fact's concept against its scheme; the whole
     vocabulary (500 triples) used to be added instead, as large as a report graph, and it cost a
     sixth of validation time to copy and then to walk (measured, see BENCHMARKS.md).
     """
     described = _concept_descriptions(base, families.generation())
-    mentioned = {o for o in data.objects() if o in described}
+    mentioned = {o for o in objects if o in described}
     named = {o for c in mentioned for (_, _, o) in described[c] if o in described}
-    data.addN((*triple, data) for node in mentioned | named for triple in described[node])
+    return [triple for node in mentioned | named for triple in described[node]]
 
 
 @cache
@@ -228,11 +230,31 @@ def validate_graph(
     else:
         combined = Graph()
         combined += data
-    _add_mentioned_concepts(combined, base)
+    combined.addN((*triple, combined) for triple in _mentioned_concepts(combined.objects(), base))
     if engine is Engine.TURBO:
         _, results, _ = _compiled_shapes(base).validate(combined, allow_warnings=True)
     else:
         results = _pyshacl_results(combined, base)
+    return _report(results)
+
+
+def validate_ntriples(
+    text: str, objects: Iterable[Node], base: str | None = None
+) -> ValidationReport:
+    """Validate a graph given as N-Triples text (plus the vocabulary it mentions: `objects` are
+    the graph's objects) with pyshacl-turbo, as the build does, without an rdflib Graph.
+
+    pyshacl-turbo parses the text itself; handed a Graph, it first copies it term by term in
+    Python, which cost as much as its validation (profile: BENCHMARKS.md, "the build against the
+    floor"). The findings are validate_graph's with Engine.TURBO (tests/test_emit.py).
+    """
+    text += ntriples(_mentioned_concepts(objects, base))
+    data = pyshacl_turbo.Input(text, "nt", None, {}, {})
+    _, results, _ = _compiled_shapes(base).validate(data, allow_warnings=True)
+    return _report(results)
+
+
+def _report(results: Graph) -> ValidationReport:
     return ValidationReport(tuple(sorted(_findings(results), key=_finding_order)))
 
 
