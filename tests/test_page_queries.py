@@ -74,6 +74,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "resource-exists": {"topic": "?x a ofsted:LocalAuthority"},
     "authority-by-code": {"code": "?a ofsted:ofstedUrn ?x"},
     "resource-title": {"topic": "?x a ofsted:Judgement"},
+    "resource-inspection": {"topic": "?i a ofsted:Inspection ; ofsted:hasRecommendation ?x"},
     "inspection-findings": {"inspection": "?x ofsted:hasFinding ?f"},
     "name-search": {
         "needle": "?a a ofsted:LocalAuthority ; skos:prefLabel ?l BIND (LCASE(SUBSTR(STR(?l), 1, 4)) AS ?x)"

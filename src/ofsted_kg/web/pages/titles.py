@@ -34,7 +34,9 @@ def resource_title(topic: str) -> str | None:
         return None
     # The most specific row: the one that carries the most facts (Judgement over Entity).
     row = max(rows, key=len)
-    where = row["authority"].value if "authority" in row else ""
-    if where and "start" in row:
-        where += f", {row['start'].value[:4]}"
+    inspection = page_select("resource-inspection", {"topic": topic})
+    place = inspection[0] if inspection else {}
+    where = place["authority"].value if "authority" in place else ""
+    if where and "start" in place:
+        where += f", {place['start'].value[:4]}"
     return f"{_what(row)} — {where}" if where else _what(row)
