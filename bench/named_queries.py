@@ -100,8 +100,10 @@ def main() -> None:
         return
     queries = load_queries()
     names = args.names or sorted(queries)
-    print("| query | before: cold ms | median ms | CPU ms | rows | after: cold ms | median ms "
-          "| CPU ms | rows | same rows |")
+    print(
+        "| query | before: cold ms | median ms | CPU ms | rows | after: cold ms | median ms "
+        "| CPU ms | rows | same rows |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for name in names:
         after_path = Path(str(queries[name].path))
@@ -109,11 +111,16 @@ def main() -> None:
         before = timed(args.store, before_path, args.runs, args.timeout) if before_path else None
         after = timed(args.store, after_path, args.runs, args.timeout)
         same = (
-            "–" if before is None or after is None
-            else "yes" if before["digest"] == after["digest"] else "NO"
+            "–"
+            if before is None or after is None
+            else "yes"
+            if before["digest"] == after["digest"]
+            else "NO"
         )
-        print(f"| {name} | {cell(before, args.timeout)} | {cell(after, args.timeout)} | {same} |",
-              flush=True)
+        print(
+            f"| {name} | {cell(before, args.timeout)} | {cell(after, args.timeout)} | {same} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

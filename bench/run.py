@@ -612,15 +612,24 @@ def _slowest(results: list[dict], key: str, limit: float) -> tuple[str, list[dic
     return summary, over, failed
 
 
-def latency_goal(goal: str, on: list[dict], off: list[dict], key: str, limit: float) -> Goal:
+def latency_goal(
+    goal: str, on: list[dict], off: list[dict], key: str, limit: float, *, warm: str = ""
+) -> Goal:
     """Every target's `key` (ms) under `limit` with the cache on, and none with errors; the
-    same figure with the cache off is the baseline."""
+    same figure with the cache off is the baseline. `warm`: the key of the same targets' later
+    answers, which a missed first-answer goal names as its why."""
     summary, over, failed = _slowest(on, key, limit)
     baseline, _, _ = _slowest(off, key, limit)
     reasons = []
     if over:
         named = ", ".join(f"{r['label']} {r[key]:.0f} ms" for r in over[:NAMED])
         reasons.append(named + (f" and {len(over) - NAMED} more" if len(over) > NAMED else ""))
+        if warm:
+            reasons.append(
+                "first answers of a store generation, made once and then kept until the next "
+                f"build: the same targets' later answers take {max(r[warm] for r in over):.1f} "
+                f"ms at most ({warm.removesuffix('_ms')})"
+            )
     if failed:
         reasons.append(
             f"errors (status other than 200, or past the time limit): {', '.join(failed)}"
@@ -659,6 +668,7 @@ def section_pages(on: Served, off: Served, command: str, by_hand: list[str], sco
             pages_off,
             "cold_ms",
             PAGE_P95_MS,
+            warm="p95_ms",
         ),
         latency_goal(
             "every named query, default parameters, p50 < 300 ms (warm)",
@@ -673,6 +683,7 @@ def section_pages(on: Served, off: Served, command: str, by_hand: list[str], sco
             queries_off,
             "cold_ms",
             QUERY_P50_MS,
+            warm="p50_ms",
         ),
         at_least(
             f"{CLIENTS} clients: at least 340 requests/s",
