@@ -4,7 +4,8 @@ A download is made on request (streamed from a query worker), so its size is not
 is served: each download is counted as it streams to a client, and a complete one gives the size
 of that download for the store generation it was served from (a cached size per generation, no
 extra work for the server, honest to the byte); until then the page says the size is known after
-the first download. The build date is the live generation's publication time
+the first download. A download made whole before it is sent (the inspection summary's CSV) states
+its length, and that is its size. The build date is the live generation's publication time
 (store/generations.py): the graph records no build time, since a rebuild must equal a clean build.
 """
 
@@ -89,6 +90,13 @@ def count_download(response: Response, offered: Sequence[str]) -> Response:
     if request.method != "GET" or response.status_code != 200 or url not in offered:
         return response
     generation, sizes = _generation(), _sizes()
+    if response.content_length is not None:
+        # Its size is known before it is sent. Counted instead, it would be recorded only when
+        # the server next asks the stream for a chunk, after the client has read every byte it
+        # was told to expect: a request the client sends next could still find it unknown
+        # (seen under load in test_web_cache's home page test).
+        sizes.record(generation, url, response.content_length)
+        return response
     response.response = _counted(
         response.response, lambda size: sizes.record(generation, url, size)
     )
