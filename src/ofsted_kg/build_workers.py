@@ -24,6 +24,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
 
+from .limits import limit_memory
+
 # Defaults, documented in SECURITY.md and docs/graph.md. A worker starts with its parent's address
 # space (forked: 0.4-0.7 GiB under `ofsted-kg build`, more in a larger process that calls
 # `build()`); the memory limit is what one file may add to that, and the largest real report adds
@@ -226,11 +228,7 @@ def _serve(conn: Connection, inherited: list[Connection], work: Callable, memory
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
     # Counted from the worker's size at start, so that the limit means the same whatever the
     # size of the process that forked it (a test runner, a notebook, the CLI).
-    limit = _address_space() + memory_mb * 2**20
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    limit_memory(_address_space() + memory_mb * 2**20)
     while True:
         try:
             reply = work(conn.recv())
