@@ -94,7 +94,6 @@ pyshacl_shape.CONSTRAINT_PARAMS = (  # type: ignore[attr-defined]
 )
 
 
-@cache
 class Engine(Enum):
     """The SHACL engine that validates a graph (see the module docstring)."""
 
@@ -113,8 +112,10 @@ def written_shapes(base: str | None = None) -> Graph:
     return g
 
 
+@cache
 def shapes_graph(base: str | None = None) -> Graph:
-    """The shapes as pySHACL is given them: rearranged for its speed, the same findings."""
+    """The shapes as pySHACL is given them: rearranged for its speed, the same findings; once
+    per process, as every Validator is given them."""
     g = written_shapes(base)
     _target_property_shapes(g)
     return g
