@@ -157,7 +157,9 @@ def built(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     folder = tmp_path_factory.mktemp(request.param)
     start = oxigraph_server if request.param == "oxigraph" else virtuoso_server
     with start(folder) as server:
-        yield Built(request.param, server, cli(server, "build", *SOURCES))
+        first = cli(server, "build", *SOURCES)
+        server.checkpoint()
+        yield Built(request.param, server, first)
 
 
 def test_build_writes_everything_and_a_rebuild_writes_nothing(built: Built) -> None:
@@ -301,6 +303,7 @@ def test_a_result_cap_is_paged_by_the_build_and_an_error_for_a_query(tmp_path: P
     assert sum(over_cap.values()) > cap
     with virtuoso_server(tmp_path / "virtuoso", max_rows=cap) as server:
         assert_built(cli(server, "build", *sources))
+        server.checkpoint()
         assert exported(remote_store(server)) == expected
         done = cli(server, "query", "co-inspectors", "--format", "csv")
         assert done.returncode == EXIT_STORE
