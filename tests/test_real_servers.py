@@ -354,6 +354,9 @@ def test_a_build_killed_at_random_points_is_completed_by_the_next(
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
             )
+            # A build that hangs is killed as `cli` would time it out, ending the loop below.
+            watchdog = threading.Timer(600, process.kill)
+            watchdog.start()
             target = None
             for line in process.stderr:  # type: ignore[union-attr] # a pipe
                 progress = PROGRESS.match(line.decode("utf-8", "replace"))
@@ -366,6 +369,7 @@ def test_a_build_killed_at_random_points_is_completed_by_the_next(
                 if handled >= target:
                     time.sleep(chance.uniform(0.0, 0.5))
                     break
+            watchdog.cancel()
             process.kill()
             process.wait()
             process.stderr.close()  # type: ignore[union-attr]
