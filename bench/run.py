@@ -15,7 +15,10 @@ optimisation history), is kept as it is.
 
     python bench/run.py --corpus ../shared/corpus --out BENCHMARKS.md      (= make bench)
     python bench/run.py --quick --out /tmp/bench.md                         (a small corpus and
-        a few seconds of load: the same code paths in a minute or two; tests/test_bench_run.py)
+        a few seconds of load: the same code paths in a minute or two)
+
+The sizes (--repeats, --pdf-every, --authority-every, --load-seconds, ...) can be given one by
+one, with --quick or without; tests/test_bench_run.py runs the quick run smaller still.
 """
 
 from __future__ import annotations
@@ -790,32 +793,57 @@ def write_between_marks(out: Path, generated: str) -> None:
     out.write_text(f"{before}{begin}\n\n{generated}\n{end}{after}", encoding="utf-8")
 
 
+# The run's sizes: (option, full run, --quick). An option given on the command line wins over
+# either, so that a test can run the quick run's code paths at a smaller size still.
+SIZES = (
+    ("repeats", 3, 1),
+    ("profile_repeats", 20, 3),
+    ("baseline_repeats", 5, 2),
+    ("load_seconds", 10.0, 2.0),
+    ("pdf_every", 1, 10),
+    ("authority_every", 1, 20),
+)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default="../shared/corpus", type=Path)
     parser.add_argument("--out", default="BENCHMARKS.md", type=Path)
-    parser.add_argument("--repeats", type=int, default=3, help="builds of the real PDFs, best of")
-    parser.add_argument("--profile-repeats", type=int, default=20, help="warm asks, cache on")
-    parser.add_argument("--baseline-repeats", type=int, default=5, help="warm asks, cache off")
-    parser.add_argument("--load-seconds", type=float, default=10.0, help="per client count")
+    parser.add_argument("--repeats", type=int, help="builds of the real PDFs, best of (3)")
+    parser.add_argument("--profile-repeats", type=int, help="warm asks, cache on (20)")
+    parser.add_argument("--baseline-repeats", type=int, help="warm asks, cache off (5)")
+    parser.add_argument("--load-seconds", type=float, help="per client count (10)")
+    parser.add_argument(
+        "--pdf-every", type=int, help="every Nth PDF built, and read for templates (1)"
+    )
+    parser.add_argument(
+        "--authority-every",
+        type=int,
+        help="every Nth authority in the national corpus (1); the sample: every 10Nth",
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="every 10th PDF, 1 repeat, every 20th authority, 2 s of load: a look, not a result",
+        help="every 10th PDF, 1 repeat, every 20th authority, 2 s of load, 3 and 2 warm asks: "
+        "a look, not a result (the options above, given, win)",
     )
     args = parser.parse_args(argv)
+    for name, full, quick in SIZES:
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
     arguments = sys.argv[1:] if argv is None else argv
     command = shlex.join(["python", "bench/run.py", *arguments])
 
     pdfs = [p for p in iter_report_files([args.corpus / "pdf"]) if p.suffix == ".pdf"]
     if not pdfs:
         raise SystemExit(f"bench: no PDFs in {args.corpus / 'pdf'}")
-    every, scope = 1, ""
-    if args.quick:
-        pdfs, every = pdfs[::10], 20
-        args.repeats, args.load_seconds = 1, 2.0
-        args.profile_repeats, args.baseline_repeats = 3, 2
-        scope = "quick run: every 20th authority, templates from every 10th PDF"
+    pdfs, every = pdfs[:: args.pdf_every], args.authority_every
+    scope = ""
+    if every > 1 or args.pdf_every > 1:
+        scope = (
+            f"{'quick run' if args.quick else 'a smaller run'}: every {every}th authority, "
+            f"templates from every {args.pdf_every}th PDF"
+        )
     sample_every = 10 * every
     ordered = sorted(authorities())
 
