@@ -113,11 +113,19 @@ def querying(base: str) -> Iterator[Counter]:
             thread.join(timeout=120)
 
 
-@pytest.fixture
-def seeded_store(tmp_path: Path) -> Path:
-    store = tmp_path / "store"
+@pytest.fixture(scope="module")
+def seeds_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds built once for this file; each test writes into a copy of its own."""
+    store = tmp_path_factory.mktemp("refresh-seeds") / "store"
     done = run_cli("build", str(SEEDS_DIR), "--store", str(store))
     assert done.returncode == 0, done.stderr[-2000:]
+    return store
+
+
+@pytest.fixture
+def seeded_store(seeds_built: Path, tmp_path: Path) -> Path:
+    store = tmp_path / "store"
+    shutil.copytree(seeds_built, store)
     return store
 
 
