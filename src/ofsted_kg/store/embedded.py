@@ -42,6 +42,14 @@ WRITER_IDLE_SECONDS = 1.0
 WRITER_HOLD_SECONDS = 5.0
 
 
+def _write_wait() -> float:
+    text = os.environ.get(WRITE_WAIT_ENV)
+    try:
+        return float(text) if text else WRITE_WAIT_SECONDS
+    except ValueError:
+        raise StoreError(f"${WRITE_WAIT_ENV} must be a number of seconds, not {text!r}") from None
+
+
 def xml_checked(body: bytes, fmt: ResultsFormat | RdfFormat) -> bytes:
     """`body` serialised as `fmt`; for an XML format, with no character XML 1.0 forbids:
     pyoxigraph writes literals as they are, and a literal that came in by SPARQL Update may hold
@@ -141,8 +149,7 @@ class EmbeddedStore(Store):
                     apply(self._writer.store)
                     return
                 if self._writer is None:
-                    wait = float(os.environ.get(WRITE_WAIT_ENV) or WRITE_WAIT_SECONDS)
-                    self._writer = Writer(self._layout, for_build=False, wait=wait)
+                    self._writer = Writer(self._layout, for_build=False, wait=_write_wait())
                     self._writer_since = time.monotonic()
                 self._writer.writing_one()
                 apply(self._writer.store)
