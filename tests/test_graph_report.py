@@ -12,6 +12,7 @@ from graph_fixtures import PDF_DIR, SEEDS_DIR, gold_extract
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SH, XSD
 
+from ofsted_kg import reasoning
 from ofsted_kg.clean import clean_document
 from ofsted_kg.extract import extract_document
 from ofsted_kg.ontology import OA, QB, ontology_graph, parse_turtle, vocabulary_graph
@@ -122,6 +123,27 @@ def test_bounded_inference_matches_owlrl_on_the_ontologys_rules() -> None:
     assert expected, "the closure should add something"
     assert set(ours) <= set(closure)
     assert expected <= set(ours) | set(ontology_graph())
+
+
+def test_the_rules_kept_between_builds_are_owlrls(tmp_path, monkeypatch) -> None:
+    """A build reads the TBox rules an earlier build kept; they equal the rules made from
+    owlrl's closure, and a damaged file is made again."""
+    monkeypatch.setenv(reasoning.CACHE_ENV, str(tmp_path))
+    made = reasoning._rules_of(reasoning.closed_ontology())
+    assert made.superclasses and made.inverses and made.domains
+    try:
+        reasoning.tbox_rules.cache_clear()
+        assert reasoning.tbox_rules() == made  # made, and kept
+        [kept] = tmp_path.glob("tbox-*.json")
+        assert reasoning._rules_from_json(kept.read_text()) == made
+        reasoning.tbox_rules.cache_clear()
+        kept.write_text(kept.read_text().replace('"ranges": {', '"ranges": {"urn:x": ["urn:y"], '))
+        assert reasoning.tbox_rules().ranges[URIRef("urn:x")] == {URIRef("urn:y")}  # read back
+        reasoning.tbox_rules.cache_clear()
+        kept.write_text("{")
+        assert reasoning.tbox_rules() == made  # damaged: made again
+    finally:
+        reasoning.tbox_rules.cache_clear()
 
 
 # ---------------------------------------------------------------- constraints that must fail

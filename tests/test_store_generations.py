@@ -108,7 +108,8 @@ def test_a_write_killed_before_it_was_published_never_appears(tmp_path: Path) ->
 def test_a_write_while_a_build_holds_the_store_is_a_503_with_retry_after(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(embedded, "WRITE_WAIT_SECONDS", 0.5)
+    # In the environment: the server's write worker, a process of its own, waits for the build.
+    monkeypatch.setenv(embedded.WRITE_WAIT_ENV, "0.5")
     store = fixture_store(tmp_path / "store")
     with running_server(store, WebConfig(write_token="t")) as server:
         build = Writer(Layout(tmp_path / "store"), for_build=True)  # as `ofsted-kg build` does
@@ -182,5 +183,7 @@ def test_a_burst_of_writes_starts_no_thread_per_write(tmp_path: Path) -> None:
         assert triples(store) == 40
     finally:
         store.close()
-    time.sleep(embedded.WRITER_IDLE_SECONDS + 0.5)
+    deadline = time.monotonic() + embedded.WRITER_IDLE_SECONDS + 0.5
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert threading.active_count() <= before

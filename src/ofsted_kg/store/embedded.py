@@ -13,6 +13,7 @@ published together when the block ends.
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,8 +35,19 @@ from .generations import Layout, LiveReader, Writer, ensure_live
 # and never longer than WRITER_HOLD_SECONDS in all, so that a steady stream of writes cannot
 # keep a build waiting.
 WRITE_WAIT_SECONDS = 10.0
+# Overrides WRITE_WAIT_SECONDS; read from the environment so that it reaches a server's write
+# worker, a process of its own.
+WRITE_WAIT_ENV = "OFSTED_KG_WRITE_WAIT"
 WRITER_IDLE_SECONDS = 1.0
 WRITER_HOLD_SECONDS = 5.0
+
+
+def _write_wait() -> float:
+    text = os.environ.get(WRITE_WAIT_ENV)
+    try:
+        return float(text) if text else WRITE_WAIT_SECONDS
+    except ValueError:
+        raise StoreError(f"${WRITE_WAIT_ENV} must be a number of seconds, not {text!r}") from None
 
 
 def xml_checked(body: bytes, fmt: ResultsFormat | RdfFormat) -> bytes:
@@ -137,7 +149,7 @@ class EmbeddedStore(Store):
                     apply(self._writer.store)
                     return
                 if self._writer is None:
-                    self._writer = Writer(self._layout, for_build=False, wait=WRITE_WAIT_SECONDS)
+                    self._writer = Writer(self._layout, for_build=False, wait=_write_wait())
                     self._writer_since = time.monotonic()
                 self._writer.writing_one()
                 apply(self._writer.store)

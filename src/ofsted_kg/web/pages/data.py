@@ -32,7 +32,14 @@ Row = dict[str, Node]
 
 
 def uris() -> Uris:
-    return Uris(current_app.config.get(BASE_SETTING) or default_base())
+    return _uris_under(current_app.config.get(BASE_SETTING) or default_base())
+
+
+@cache
+def _uris_under(base: str) -> Uris:
+    """One Uris per base, made once: pages ask for it for every link (twice per `href`), and
+    making it each time was a sixth of the server's work on a cold list page."""
+    return Uris(base)
 
 
 def prefixes() -> str:
