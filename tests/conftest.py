@@ -3,6 +3,7 @@ per test run (tests/suite_helpers.py)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,17 @@ if not SHARED.is_dir():  # CI clones the repo with ../shared beside it; say so p
     raise pytest.UsageError(
         f"shared data not found at {SHARED} (expected ../shared beside the repo)"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_build_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Builds keep the ontology's TBox rules in $OFSTED_KG_CACHE (default ~/.cache/ofsted-kg):
+    each test worker starts with an empty one of its own, so that a run neither depends on nor
+    is sped up by what an earlier run left there. Set here, so that servers and builds the tests
+    start as processes inherit it."""
+    from ofsted_kg.reasoning import CACHE_ENV
+
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("build-cache"))
 
 
 @pytest.fixture(scope="session")
