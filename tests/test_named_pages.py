@@ -6,6 +6,7 @@ YASGUI (served from this origin only, Tab leaves the editor)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -215,14 +216,22 @@ def test_sparql_page_allows_yasgui_styles_by_hash_only_there(server) -> None:
 # ------------------------------------------------------------------ in a browser
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One chromium for the module's browser tests (a launch costs about two CPU-seconds); each
+    test has its own page in a context of its own."""
+    with chromium_browser() as launched:
+        yield launched
+
+
 @contextmanager
-def watched_page(server: Running, path: str) -> Iterator[Any]:
+def watched_page(browser: Any, server: Running, path: str) -> Iterator[Any]:
     """`path` open in chromium; on leaving, the page must have asked no other origin for anything
     and met no CSP violation or script error."""
     elsewhere: list[str] = []
     problems: list[str] = []
-    with chromium_browser() as browser:
-        page = browser.new_page()
+    with contextlib.closing(browser.new_context()) as context:
+        page = context.new_page()
         page.on(
             "request",
             lambda r: (
@@ -248,8 +257,8 @@ def _table_rows(page) -> list[list[str]]:
 
 
 @pytest.mark.browser
-def test_query_page_form_sorting_and_links_in_a_browser(server) -> None:
-    with watched_page(server, "/queries") as page:
+def test_query_page_form_sorting_and_links_in_a_browser(browser, server) -> None:
+    with watched_page(browser, server, "/queries") as page:
         page.get_by_role("link", name="Busiest inspectors").click()
         page.wait_for_url("**/queries/busiest-inspectors")
         page.get_by_label("min_inspections").fill("2")
@@ -301,8 +310,8 @@ def test_query_page_form_sorting_and_links_in_a_browser(server) -> None:
 
 
 @pytest.mark.browser
-def test_yasgui_runs_from_this_origin_and_does_not_trap_tab(server) -> None:
-    with watched_page(server, "/sparql") as page:
+def test_yasgui_runs_from_this_origin_and_does_not_trap_tab(browser, server) -> None:
+    with watched_page(browser, server, "/sparql") as page:
         editor = page.locator(".yasqe .CodeMirror")
         editor.wait_for()
         assert page.locator("#query-form").is_hidden()  # the no-JS form gives way to YASGUI
