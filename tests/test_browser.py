@@ -19,11 +19,9 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import pytest
-from conftest import PDF_DIR, SEEDS_DIR
 from rdflib.namespace import RDF
-from web_server import Running, chromium_browser, running_server
+from web_server import Running, chromium_browser, running_server, seven_authorities_store
 
-from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE, Uris
 from ofsted_kg.vocab import AREAS, GRADES
@@ -36,9 +34,6 @@ ARTIFACTS = REPO / "test-artifacts"
 # axe-core from the npm registry, pinned; kept out of the repository (test-artifacts/ is ignored).
 AXE_VERSION = "4.10.3"
 AXE_FILE = ARTIFACTS / f"axe-core-{AXE_VERSION}" / "axe.min.js"
-# North Somerset and Somerset (every report), and authorities whose latest grade differs:
-# Knowsley and Barnet (inadequate), Sefton, Devon, Bath and North East Somerset.
-AUTHORITIES = ("80528", "80555", "80479", "80487", "80550", "80461", "80427")
 uris = Uris(DEFAULT_BASE)
 
 
@@ -78,9 +73,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory):
-    store = EmbeddedStore(tmp_path_factory.mktemp("browser") / "store")
-    pdfs = sorted(p for p in PDF_DIR.glob("*.pdf") if p.name.split("_", 1)[0] in AUTHORITIES)
-    build([SEEDS_DIR, *pdfs], store, base=DEFAULT_BASE, workers=2, log=lambda _: None)
+    store = EmbeddedStore(seven_authorities_store(tmp_path_factory, "browser"))
     with running_server(store, WebConfig(query_workers=2, query_timeout=30)) as server:
         yield server
     store.close()

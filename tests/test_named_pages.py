@@ -1,8 +1,8 @@
 """Named queries as pages and the /sparql editor, on a real waitress server over a store built from
-the seeds and two Somerset PDFs: the HTML page of a named query (typed form, row count, links,
-errors as messages), content negotiation for machine clients, the /sparql examples with their
-defaults bound, and in Debian's chromium through Playwright the form, the sortable table and
-YASGUI (served from this origin only, Tab leaves the editor)."""
+the seeds and the reports of seven authorities (web_server.seven_authorities_store, built once per
+run): the HTML page of a named query (typed form, row count, links, errors as messages), content
+negotiation for machine clients, the /sparql examples with their defaults bound, and in Debian's
+chromium through Playwright the form, the sortable table and YASGUI (served from this origin only, Tab leaves the editor)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from web_server import Running, chromium_browser, running_server
+from web_server import Running, chromium_browser, running_server, seven_authorities_store
 
-from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE
 from ofsted_kg.web import WebConfig
 
-PDFS = ("80555_somerset_2015-03-27.pdf", "80555_somerset_2022-09-21.pdf")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SPARQL_JSON = "application/sparql-results+json"
 # A query file with one parameter of each type, to see the form's inputs.
@@ -46,13 +44,8 @@ SELECT ?inspection ?start WHERE {
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory, shared_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("named-pages") / "store"
-    store = EmbeddedStore(path)
-    sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in PDFS]
-    build(sources, store, base=DEFAULT_BASE, workers=2, log=lambda _: None)
-    store.close()
-    return path
+def store_path(tmp_path_factory) -> Path:
+    return seven_authorities_store(tmp_path_factory, "named-pages")
 
 
 @pytest.fixture(scope="module")
