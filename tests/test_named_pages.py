@@ -2,7 +2,8 @@
 the seeds and the reports of seven authorities (web_server.seven_authorities_store, built once per
 run): the HTML page of a named query (typed form, row count, links, errors as messages), content
 negotiation for machine clients, the /sparql examples with their defaults bound, and in Debian's
-chromium through Playwright the form, the sortable table and YASGUI (served from this origin only, Tab leaves the editor)."""
+chromium through Playwright the form, the sortable table and YASGUI (served from this origin only,
+Tab leaves the editor)."""
 
 from __future__ import annotations
 
