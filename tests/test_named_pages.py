@@ -1,11 +1,13 @@
 """Named queries as pages and the /sparql editor, on a real waitress server over a store built from
-the seeds and two Somerset PDFs: the HTML page of a named query (typed form, row count, links,
-errors as messages), content negotiation for machine clients, the /sparql examples with their
-defaults bound, and in Debian's chromium through Playwright the form, the sortable table and
-YASGUI (served from this origin only, Tab leaves the editor)."""
+the seeds and the reports of seven authorities (web_server.seven_authorities_store, built once per
+run): the HTML page of a named query (typed form, row count, links, errors as messages), content
+negotiation for machine clients, the /sparql examples with their defaults bound, and in Debian's
+chromium through Playwright the form, the sortable table and YASGUI (served from this origin only,
+Tab leaves the editor)."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -17,14 +19,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
-from web_server import Running, chromium_browser, running_server
+from web_server import Running, chromium_browser, running_server, seven_authorities_store
 
-from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.uris import DEFAULT_BASE
 from ofsted_kg.web import WebConfig
 
-PDFS = ("80555_somerset_2015-03-27.pdf", "80555_somerset_2022-09-21.pdf")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 SPARQL_JSON = "application/sparql-results+json"
 # A query file with one parameter of each type, to see the form's inputs.
@@ -45,13 +45,8 @@ SELECT ?inspection ?start WHERE {
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory, shared_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("named-pages") / "store"
-    store = EmbeddedStore(path)
-    sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in PDFS]
-    build(sources, store, base=DEFAULT_BASE, workers=2, log=lambda _: None)
-    store.close()
-    return path
+def store_path(tmp_path_factory) -> Path:
+    return seven_authorities_store(tmp_path_factory, "named-pages")
 
 
 @pytest.fixture(scope="module")
@@ -215,14 +210,22 @@ def test_sparql_page_allows_yasgui_styles_by_hash_only_there(server) -> None:
 # ------------------------------------------------------------------ in a browser
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One chromium for the module's browser tests (a launch costs about two CPU-seconds); each
+    test has its own page in a context of its own."""
+    with chromium_browser() as launched:
+        yield launched
+
+
 @contextmanager
-def watched_page(server: Running, path: str) -> Iterator[Any]:
+def watched_page(browser: Any, server: Running, path: str) -> Iterator[Any]:
     """`path` open in chromium; on leaving, the page must have asked no other origin for anything
     and met no CSP violation or script error."""
     elsewhere: list[str] = []
     problems: list[str] = []
-    with chromium_browser() as browser:
-        page = browser.new_page()
+    with contextlib.closing(browser.new_context()) as context:
+        page = context.new_page()
         page.on(
             "request",
             lambda r: (
@@ -248,8 +251,8 @@ def _table_rows(page) -> list[list[str]]:
 
 
 @pytest.mark.browser
-def test_query_page_form_sorting_and_links_in_a_browser(server) -> None:
-    with watched_page(server, "/queries") as page:
+def test_query_page_form_sorting_and_links_in_a_browser(browser, server) -> None:
+    with watched_page(browser, server, "/queries") as page:
         page.get_by_role("link", name="Busiest inspectors").click()
         page.wait_for_url("**/queries/busiest-inspectors")
         page.get_by_label("min_inspections").fill("2")
@@ -301,8 +304,8 @@ def test_query_page_form_sorting_and_links_in_a_browser(server) -> None:
 
 
 @pytest.mark.browser
-def test_yasgui_runs_from_this_origin_and_does_not_trap_tab(server) -> None:
-    with watched_page(server, "/sparql") as page:
+def test_yasgui_runs_from_this_origin_and_does_not_trap_tab(browser, server) -> None:
+    with watched_page(browser, server, "/sparql") as page:
         editor = page.locator(".yasqe .CodeMirror")
         editor.wait_for()
         assert page.locator("#query-form").is_hidden()  # the no-JS form gives way to YASGUI

@@ -1,4 +1,5 @@
-"""Linked-data pages on a real waitress server over a store built from the seeds and Somerset PDFs:
+"""Linked-data pages on a real waitress server over a store built from the seeds and the reports of
+seven authorities (web_server.seven_authorities_store, built once per run; Somerset's among them):
 dereferencing (303, negotiation, extensions, base mapping), the same graph in every RDF form,
 escaping of hostile text, incoming-link pagination, charts, search, downloads, and a browser walk
 with Playwright (Debian's chromium)."""
@@ -17,10 +18,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, SKOS
-from web_server import Running, chromium_browser, running_server
+from web_server import Running, chromium_browser, running_server, seven_authorities_store
 
 from ofsted_kg import vocab
-from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.store.results import select_results
 from ofsted_kg.uris import DEFAULT_BASE, Uris
@@ -29,13 +29,6 @@ from ofsted_kg.web.pages.charts import grade_timeline
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts"
-PDFS = (
-    "80555_somerset_2015-03-27.pdf",
-    "80555_somerset_2018-01-29.pdf",
-    "80555_somerset_2022-09-21.pdf",
-    "80555_somerset_2026-06-17.pdf",
-    "80528_north-somerset_2023-05-11.pdf",
-)
 HOSTILE = "<script>alert(1)</script> Smith"
 HOSTILE_GRAPH = "http://example.org/graph/hostile"
 RDF_FORMATS = {
@@ -68,10 +61,10 @@ def _add_hostile_person(store: EmbeddedStore, inspection: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, shared_dir: Path):
-    store = EmbeddedStore(tmp_path_factory.mktemp("pages") / "store")
-    sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in PDFS]
-    build(sources, store, base=DEFAULT_BASE, workers=2, log=lambda _: None)
+def site(tmp_path_factory):
+    # Somerset's four reports (2015 prints strengths and areas for development) and North
+    # Somerset's 2023 among them; the hostile person is added to this file's own copy.
+    store = EmbeddedStore(seven_authorities_store(tmp_path_factory, "pages"))
     somerset = _rows(
         store,
         f"""SELECT ?i WHERE {{ ?i <{uris.term("inspectedAuthority")}> <{uris.authority("80555")}> ;

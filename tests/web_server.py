@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 import pytest
 import waitress
+from conftest import PDF_DIR, SHARED
+from suite_helpers import made_once_per_run
 
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.web import WebConfig, create_app
@@ -122,3 +125,24 @@ def seeds_and_pdfs_store(path: Path, shared_dir: Path, pdfs: tuple[str, ...]) ->
     sources = [shared_dir / "corpus" / "seeds"] + [shared_dir / "corpus" / "pdf" / p for p in pdfs]
     build(sources, store, base=DEFAULT_BASE, workers=2, log=lambda _: None)
     return store
+
+
+# The reports of seven authorities, every one of each: North Somerset and Somerset, and
+# authorities whose latest grade differs (Knowsley and Barnet inadequate, Sefton, Devon, Bath and
+# North East Somerset). test_browser, test_pages and test_named_pages serve it with the seeds: it
+# holds every report each of them reads (Somerset's four, North Somerset's 2023, BANES's 2017).
+SEVEN_AUTHORITIES = ("80528", "80555", "80479", "80487", "80550", "80461", "80427")
+
+
+def seven_authorities_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A copy of its own (in folder `name`) of the store built from the seeds and every PDF of
+    SEVEN_AUTHORITIES: built once per test run, however many files and xdist workers use it."""
+
+    def build_template(folder: Path) -> None:
+        pdfs = (p.name for p in PDF_DIR.glob("*.pdf") if p.name.split("_")[0] in SEVEN_AUTHORITIES)
+        seeds_and_pdfs_store(folder / "store", SHARED, tuple(sorted(pdfs))).close()
+
+    template = made_once_per_run(tmp_path_factory, "seven-authorities-store", build_template)
+    copy = tmp_path_factory.mktemp(name) / "store"
+    shutil.copytree(template / "store", copy)
+    return copy
