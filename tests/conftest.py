@@ -83,13 +83,12 @@ def graph_store(tmp_path_factory: pytest.TempPathFactory):
 # Only the order of the files changes; a stale list costs time, never a test.
 LONG_FILES = (
     "test_real_servers.py",
-    "test_build_corpus.py",
-    "test_serve_refresh.py",
-    "test_faults_build.py",
-    "test_build_isolation.py",
     "test_browser.py",
-    "test_named_queries_everywhere.py",
+    "test_serve_refresh.py",
+    "test_build_corpus.py",
+    "test_faults_build.py",
     "test_bench_run.py",
+    "test_build_isolation.py",
 )
 
 
