@@ -11,13 +11,13 @@ import shutil
 import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-import waitress
 from conftest import PDF_DIR, SEEDS_DIR
 from flask import request
-from web_server import Running, running_server
+from web_server import Running, running_server, serving_app
 
 from ofsted_kg.build import build
 from ofsted_kg.store import EmbeddedStore
@@ -201,22 +201,18 @@ def test_a_cold_answer_asked_at_once_by_many_is_made_once(graph_store) -> None:
     def count() -> None:
         made.append(request.full_path)
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-    threading.Thread(target=server.run, daemon=True).start()
-    running = Running(f"http://127.0.0.1:{server.effective_port}")
     start = threading.Barrier(8)
+    with serving_app(app, threads=8) as running:
 
-    def ask(_: int) -> tuple[int, bytes]:
-        start.wait()
-        status, _, body = running.request("GET", "/queries/co-inspectors", headers={"Accept": JSON})
-        return status, body
+        def ask(_: int) -> tuple[int, bytes]:
+            start.wait()
+            status, _, body = running.request(
+                "GET", "/queries/co-inspectors", headers={"Accept": JSON}
+            )
+            return status, body
 
-    try:
         with ThreadPoolExecutor(8) as pool:
             answers = list(pool.map(ask, range(8)))
-    finally:
-        server.close()
-        app.extensions["ofsted_kg"].close()
     assert {status for status, _ in answers} == {200}
     assert len({body for _, body in answers}) == 1
     assert made == ["/queries/co-inspectors?"]
@@ -236,10 +232,8 @@ def test_a_request_waiting_too_long_for_an_answer_being_made_is_answered_503(gra
         release.wait(20)
         return "made once"
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    running = Running(f"http://127.0.0.1:{server.effective_port}")
-    try:
+    with serving_app(app, threads=4) as running, ExitStack() as cleanup:
+        cleanup.callback(release.set)  # before the server stops: its request thread waits on it
         with ThreadPoolExecutor(1) as pool:
             first = pool.submit(running.request, "GET", "/slow")
             while not made:
@@ -250,7 +244,3 @@ def test_a_request_waiting_too_long_for_an_answer_being_made_is_answered_503(gra
             assert first.result()[0] == 200
         status, _, body = running.request("GET", "/slow")
         assert (status, body, len(made)) == (200, b"made once", 1)
-    finally:
-        release.set()
-        server.close()
-        app.extensions["ofsted_kg"].close()

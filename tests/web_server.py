@@ -17,7 +17,9 @@ import pyoxigraph as ox
 import pytest
 import waitress
 from conftest import PDF_DIR, SHARED
+from flask import Flask
 from suite_helpers import made_once_per_run
+from waitress import wasyncore
 
 from ofsted_kg.store import EmbeddedStore
 from ofsted_kg.web import WebConfig, create_app
@@ -77,15 +79,37 @@ class Running:
 
 @contextmanager
 def running_server(store: EmbeddedStore, config: WebConfig) -> Iterator[Running]:
-    app = create_app(store, config)
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
+    with serving_app(create_app(store, config), threads=6) as running:
+        yield running
+
+
+@contextmanager
+def serving_app(app: Flask, threads: int) -> Iterator[Running]:
+    """`app` served by waitress on a free loopback port, in a thread of this process; then
+    stopped, and its services (the query pool) closed."""
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
         yield Running(f"http://127.0.0.1:{server.effective_port}")
     finally:
-        server.close()
+        stop_waitress(server, thread)
         app.extensions["ofsted_kg"].close()
+
+
+def stop_waitress(server: Any, thread: threading.Thread) -> None:
+    """Stop a waitress server running in `thread`: its request threads first, then its sockets,
+    closed in its own loop thread.
+
+    waitress's request threads write a byte to the server's trigger pipe when they finish a
+    response, and `server.close()` neither waits for them nor stops them writing: a write after
+    it goes to whatever file has since been given that descriptor number. In this process that
+    was once the error pipe of a `Popen` starting a query worker, which took the byte for a
+    failed exec and then waited for ever on the worker, which was running (the hang at 99% of
+    a test run)."""
+    server.task_dispatcher.shutdown()
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server.map))
+    thread.join(10)
 
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium (`make browser`), never a downloaded build
