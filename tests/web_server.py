@@ -108,8 +108,11 @@ def stop_waitress(server: Any, thread: threading.Thread) -> None:
     failed exec and then waited for ever on the worker, which was running (the hang at 99% of
     a test run)."""
     server.task_dispatcher.shutdown()
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server.map))
+    # Its loop runs while its map (of the listening socket, the trigger and each connection) has
+    # an entry; a single-socket server keeps the map as `_map`.
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
     thread.join(10)
+    assert not thread.is_alive(), "the waitress server's loop did not end"
 
 
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium (`make browser`), never a downloaded build
