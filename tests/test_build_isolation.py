@@ -113,9 +113,11 @@ def slow_pdf(mib: int = 384) -> bytes:
 
 
 @contextmanager
-def rewritten_all_along(path: Path, text: bytes, every: float = 0.02) -> Iterator[None]:
+def rewritten_all_along(path: Path, text: bytes, every: float = 0.001) -> Iterator[None]:
     """Rewrite `path` in place, alternately with `text` and `text` plus a line, until the block
-    ends: a file being changed while a build reads and works on it."""
+    ends: a file being changed while a build reads and works on it. Every millisecond: a text
+    report is worked on in about 15 ms, so with one rewrite every 20 ms a build could read it and
+    be done before the next rewrite, and build it (one run in a few did)."""
     stop = threading.Event()
 
     def rewrite() -> None:
